@@ -1,0 +1,48 @@
+# Tooling for the template repository. Two commands matter:
+#   make demo   generate a demo project from this working tree and serve it
+#   make test   run the template's full test suite
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO ?= demo
+PORT ?= 8000
+
+.PHONY: help venv demo test test-fast lint docs docs-serve clean
+
+help: ## List the commands
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.9
+
+$(VENV)/.synced: pyproject.toml | $(BIN)/uv
+	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/uv sync --active --quiet
+	touch $@
+
+venv: $(VENV)/.synced ## Create .venv with the pinned Copier, pytest, uv and mkdocs
+
+demo: venv ## Generate ./demo from this working tree (defaults) and serve it on :$(PORT)
+	rm -rf $(DEMO)
+	$(BIN)/copier copy --defaults --vcs-ref HEAD --quiet -d project_name="QuickScale Demo" "$(CURDIR)" $(DEMO)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(MAKE) -C $(DEMO) run PORT=$(PORT)
+
+test: venv ## Run the full template test suite
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(ARGS)
+
+test-fast: venv ## Only the fast tier (rendering, questions, wiring)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m "not slow and not update" $(ARGS)
+
+lint: venv ## Lint the template's own Python (tests)
+	$(BIN)/ruff check tests
+	$(BIN)/ruff format --check tests
+
+docs: venv ## Build the documentation site into ./site (strict)
+	$(BIN)/mkdocs build --strict
+
+docs-serve: venv ## Preview the documentation on :8001
+	$(BIN)/mkdocs serve -a 127.0.0.1:8001
+
+clean: ## Remove the venv, caches, the demo project and the built docs
+	rm -rf $(VENV) .cache .pytest_cache site $(DEMO)

@@ -1,0 +1,16 @@
+"""Tests: fast hashing, in-memory email, no manifest needed for static files."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key-not-used-anywhere-else-0123456789abcdef"  # noqa: S105
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Serve static files through the finders; tests never run collectstatic.
+WHITENOISE_AUTOREFRESH = True
+# CI sets DATABASE_URL to run the same suite on PostgreSQL.
+DATABASES = {"default": env.db("DATABASE_URL", default="sqlite://:memory:")}
+
+from .custom import *  # noqa: E402, F403

@@ -1,0 +1,1 @@
+"""QuickScale core: the custom user, health check, system checks and shared templates."""

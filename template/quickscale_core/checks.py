@@ -1,0 +1,84 @@
+"""System checks that run with every manage.py command.
+
+They make a mismatch between .copier-answers.yml and the installed modules loud:
+Copier itself ignores a hand-edited answers file, so without these checks a module
+"added" that way would silently never appear (docs/updating.md).
+"""
+
+from pathlib import Path
+
+from django.core.checks import Error, Warning, register
+from yaml import YAMLError
+
+from .project import (
+    ANSWERS_FILE,
+    UPDATE_COMMAND,
+    answered_modules,
+    installed_modules,
+    modules_on_disk,
+    project_root,
+    read_answers,
+)
+
+
+@register()
+def answers_match_installed_modules(app_configs, **kwargs) -> list:
+    return module_problems(project_root(), installed_modules())
+
+
+def module_problems(root: Path, wired: list[str]) -> list:
+    """Compare the answers file in `root` with module folders and INSTALLED_APPS."""
+    try:
+        answers = read_answers(root)
+    except (OSError, ValueError, YAMLError) as exc:
+        return [
+            Error(
+                f"{ANSWERS_FILE} cannot be read: {exc}",
+                hint=f"Fix the YAML (compare with `git diff {ANSWERS_FILE}`), then run "
+                f"`{UPDATE_COMMAND}`.",
+                id="quickscale.E001",
+            )
+        ]
+    if answers is None:
+        return [
+            Warning(
+                f"{ANSWERS_FILE} is missing, so template updates cannot be applied.",
+                hint=f"Restore it from git history: `git checkout HEAD -- {ANSWERS_FILE}`.",
+                id="quickscale.W001",
+            )
+        ]
+
+    wanted = set(answered_modules(answers))
+    on_disk = set(modules_on_disk(root))
+    wired = set(wired)
+    problems = []
+    for name in sorted(wanted - on_disk):
+        problems.append(
+            Error(
+                f"Module '{name}' is listed in {ANSWERS_FILE} but is not installed "
+                f"(quickscale_modules/{name}/ is missing).",
+                hint=f"Run `{UPDATE_COMMAND}` to install it; plain `copier update` cannot "
+                "apply a hand-edited answers file.",
+                id="quickscale.E002",
+            )
+        )
+    for name in sorted(on_disk - wanted):
+        problems.append(
+            Error(
+                f"Module '{name}' is installed (quickscale_modules/{name}/) but is not "
+                f"listed in {ANSWERS_FILE}.",
+                hint=f"Add '{name}' back to `modules` in {ANSWERS_FILE} to keep it, or run "
+                f"`{UPDATE_COMMAND}` to remove it.",
+                id="quickscale.E003",
+            )
+        )
+    for name in sorted((on_disk & wanted) - wired):
+        problems.append(
+            Error(
+                f"Module '{name}' is installed but missing from INSTALLED_APPS.",
+                hint=f"Add 'quickscale_modules.{name}' back to INSTALLED_APPS in "
+                f"config/settings/base.py (or run `{UPDATE_COMMAND}`).",
+                id="quickscale.E004",
+            )
+        )
+    return problems

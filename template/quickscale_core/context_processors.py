@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.http import HttpRequest
+
+from .project import installed_modules
+
+
+def project(request: HttpRequest) -> dict[str, object]:
+    """Project identity and what is installed, for layouts and navigation."""
+    return {
+        "PROJECT_NAME": settings.PROJECT_NAME,
+        "PROJECT_DESCRIPTION": settings.PROJECT_DESCRIPTION,
+        "QUICKSCALE_THEME": settings.QUICKSCALE_THEME,
+        "QUICKSCALE_MODULES": installed_modules(),
+    }

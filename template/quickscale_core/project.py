@@ -1,0 +1,46 @@
+"""What this project was generated with (.copier-answers.yml) and what is installed.
+
+Kept free of Django imports at module level so `quickscale_core.update` can use it
+before settings load.
+"""
+
+from pathlib import Path
+
+import yaml
+
+ANSWERS_FILE = ".copier-answers.yml"
+MODULES_PACKAGE = "quickscale_modules"
+UPDATE_COMMAND = "make update"
+
+
+def project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def read_answers(root: Path | None = None) -> dict | None:
+    """The answers file as a dict, or None when it is missing."""
+    path = (root or project_root()) / ANSWERS_FILE
+    if not path.exists():
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{ANSWERS_FILE} does not hold a YAML mapping.")
+    return data
+
+
+def answered_modules(answers: dict) -> list[str]:
+    return sorted(answers.get("modules") or [])
+
+
+def modules_on_disk(root: Path | None = None) -> list[str]:
+    """Modules whose folder (with its module.yml manifest) is in quickscale_modules/."""
+    package = (root or project_root()) / MODULES_PACKAGE
+    return sorted(p.parent.name for p in package.glob("*/module.yml"))
+
+
+def installed_modules() -> list[str]:
+    """Modules wired into INSTALLED_APPS, in settings order."""
+    from django.conf import settings
+
+    prefix = f"{MODULES_PACKAGE}."
+    return [app.removeprefix(prefix) for app in settings.INSTALLED_APPS if app.startswith(prefix)]

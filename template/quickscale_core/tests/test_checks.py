@@ -1,0 +1,61 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from quickscale_core.checks import module_problems
+
+
+def make_project(root: Path, answers: str, modules_on_disk=()) -> Path:
+    (root / ".copier-answers.yml").write_text(answers, encoding="utf-8")
+    for name in modules_on_disk:
+        folder = root / "quickscale_modules" / name
+        folder.mkdir(parents=True)
+        (folder / "module.yml").write_text(f"name: {name}\n", encoding="utf-8")
+    return root
+
+
+def ids(messages) -> list[str]:
+    return [message.id for message in messages]
+
+
+def test_generated_project_passes_its_own_checks():
+    # Raises SystemCheckError if any check reports an error.
+    call_command("check", fail_level="WARNING")
+
+
+def test_matching_answers_and_modules_are_fine(tmp_path):
+    root = make_project(tmp_path, "modules: [billing]\n", ["billing"])
+    assert module_problems(root, ["billing"]) == []
+
+
+def test_hand_added_module_names_the_command_to_run(tmp_path):
+    root = make_project(tmp_path, "modules: [billing]\n")
+
+    [error] = module_problems(root, [])
+
+    assert error.id == "quickscale.E002"
+    assert "'billing'" in error.msg
+    assert "make update" in error.hint
+
+
+def test_installed_module_missing_from_answers_is_an_error(tmp_path):
+    root = make_project(tmp_path, "modules: []\n", ["billing"])
+    assert ids(module_problems(root, ["billing"])) == ["quickscale.E003"]
+
+
+def test_module_unwired_from_settings_is_an_error(tmp_path):
+    root = make_project(tmp_path, "modules: [billing]\n", ["billing"])
+    [error] = module_problems(root, [])
+    assert error.id == "quickscale.E004"
+    assert "INSTALLED_APPS" in error.msg
+
+
+def test_missing_answers_file_is_a_warning(tmp_path):
+    assert ids(module_problems(tmp_path, [])) == ["quickscale.W001"]
+
+
+@pytest.mark.parametrize("content", ["modules: [billing\n", "- just a list\n"])
+def test_unreadable_answers_file_is_an_error(tmp_path, content):
+    root = make_project(tmp_path, content)
+    assert ids(module_problems(root, [])) == ["quickscale.E001"]

@@ -1,0 +1,54 @@
+"""Production settings are checked in a fresh interpreter, as a deploy would load them."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+PROD_ENV = {
+    "SECRET_KEY": "prod-test-" + "k3y-" * 14,
+    "DATABASE_URL": "postgres://app:app@db.internal:5432/app",
+    "ALLOWED_HOSTS": "app.example.com,.example.org",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in {*PROD_ENV, "DJANGO_SETTINGS_MODULE"}}
+    clean.update({"DJANGO_SETTINGS_MODULE": "config.settings.prod", **env})
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deployment_checklist():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PROD_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_trusts_https_origins_of_allowed_hosts():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.CSRF_TRUSTED_ORIGINS)",
+        **PROD_ENV,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "'https://app.example.com', 'https://example.org'" in result.stdout
+
+
+@pytest.mark.parametrize("missing", sorted(PROD_ENV))
+def test_production_refuses_to_start_without_required_variable(missing):
+    env = {k: v for k, v in PROD_ENV.items() if k != missing}
+
+    result = manage("check", **env)
+
+    assert result.returncode != 0
+    assert f"{missing} is not set" in result.stderr

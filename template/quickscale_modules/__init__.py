@@ -1,0 +1,1 @@
+"""Optional QuickScale modules, selected in .copier-answers.yml and added by `make update`."""

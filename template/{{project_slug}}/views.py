@@ -1,0 +1,1 @@
+"""Your views. Keep them thin: put business rules in a services.py next to this file."""

@@ -1,0 +1,123 @@
+"""Fixtures for the template suite: rendering, a shared project venv, PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from helpers import REPO, render, run  # noqa: E402
+
+CACHE = REPO / ".cache"
+
+
+@pytest.fixture(scope="session")
+def template_snapshot(tmp_path_factory) -> Path:
+    """The working tree copied without .git: renders it as it is now, quickly."""
+    dst = tmp_path_factory.mktemp("template") / "quickscale"
+    shutil.copytree(
+        REPO,
+        dst,
+        symlinks=True,
+        ignore=shutil.ignore_patterns(".git", ".venv", ".cache", "site", "demo", "__pycache__"),
+    )
+    return dst
+
+
+@pytest.fixture(scope="session")
+def default_project(template_snapshot, tmp_path_factory) -> Path:
+    return render(template_snapshot, tmp_path_factory.mktemp("default") / "client_acme")
+
+
+@pytest.fixture(scope="session")
+def project_python(default_project) -> Path:
+    """One venv with every generated project's dependencies, reused across projects.
+
+    Kept in .cache/ between runs and rebuilt when the pins change, so CI installs
+    the union of dependencies once instead of once per generated project.
+    """
+    pyproject = tomllib.loads((default_project / "pyproject.toml").read_text())
+    requirements = pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"]
+    requirements += extra_project_requirements()
+    venv = CACHE / "project-venv"
+    stamp = venv / "requirements.txt"
+    wanted = "\n".join(sorted(requirements)) + "\n"
+    python = venv / "bin" / "python"
+    if not (python.exists() and stamp.exists() and stamp.read_text() == wanted):
+        shutil.rmtree(venv, ignore_errors=True)
+        uv = shutil.which("uv") or pytest.fail("uv is needed (make test puts .venv/bin first)")
+        run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)])
+        run([uv, "pip", "install", "--quiet", "--python", str(python), *sorted(requirements)])
+        stamp.write_text(wanted)
+    return python
+
+
+def extra_project_requirements() -> list[str]:
+    """Dependencies of every module's manifest, so one venv serves all combinations."""
+    import yaml
+
+    requirements: list[str] = []
+    for manifest in sorted((REPO / "modules").glob("*/module.yml")):
+        requirements += yaml.safe_load(manifest.read_text()).get("dependencies") or []
+    return requirements
+
+
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory) -> str:
+    """A real PostgreSQL server on a private port for this test session."""
+    bindir = find_postgres_bin()
+    if bindir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed; .ci/run installs Debian's postgresql")
+        pytest.skip("PostgreSQL server binaries not found (apt-get install postgresql)")
+    data = tmp_path_factory.mktemp("pgdata")
+    port = str(free_port())
+    as_postgres = os.geteuid() == 0  # initdb refuses to run as root
+    if as_postgres:
+        shutil.chown(data, "postgres")
+        os.chmod(data.parent, 0o755)
+
+    def pg(*args: str) -> None:
+        cmd = [str(bindir / args[0]), *args[1:]]
+        if as_postgres:
+            cmd = ["su", "postgres", "-c", " ".join(cmd)]
+        run(cmd)
+
+    pg("initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
+    pg(
+        "pg_ctl", "-D", str(data), "-w", "-l", str(data / "server.log"),
+        "-o", f"'-p {port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off'", "start",
+    )  # fmt: skip
+    try:
+        yield f"postgres://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        pg("pg_ctl", "-D", str(data), "-m", "immediate", "stop")
+
+
+def find_postgres_bin() -> Path | None:
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (candidate / "initdb").exists():
+            return candidate
+    return None
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def project_env() -> dict[str, str]:
+    """Environment for commands run inside a generated project (no leaked settings)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.pop("VIRTUAL_ENV", None)
+    return env

@@ -1,0 +1,95 @@
+"""copier.yml: defaults derived from the answers, and validators that say what to type."""
+
+import sys
+
+import pytest
+import yaml
+from helpers import REPO, render
+
+
+def answers_of(project):
+    return yaml.safe_load((project / ".copier-answers.yml").read_text())
+
+
+def test_defaults_derive_from_the_destination_and_project_name(template_snapshot, tmp_path):
+    import copier
+
+    dst = tmp_path / "client_acme"
+    copier.run_copy(str(template_snapshot), str(dst), defaults=True, unsafe=False, quiet=True)
+    answers = answers_of(dst)
+
+    assert answers["project_name"] == "Client Acme"
+    assert answers["project_slug"] == "client_acme"
+    assert answers["domain"] == "client-acme.example.com"
+    assert answers["author_email"] == "admin@client-acme.example.com"
+    assert answers["theme"] == "starter"
+    assert answers["frontend"] == "htmx"
+    assert answers["use_docker"] is True
+    assert answers["ci"] == "github"
+
+
+def test_slug_default_drops_leading_digits_and_punctuation(template_snapshot, tmp_path):
+    project = render(template_snapshot, tmp_path / "p", project_name="3D Print & Co.")
+    assert answers_of(project)["project_slug"] == "d_print_co"
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "message"),
+    [
+        ("project_name", "   ", "Type a project name"),
+        ("project_name", "!!!", "needs at least one letter or digit"),
+        ("project_slug", "Acme-Cloud", 'use lowercase letters, digits and underscores'),
+        ("project_slug", "1acme", "starting with a letter"),
+        ("project_slug", "class", "is a Python keyword"),
+        ("project_slug", "match", "is a Python keyword"),
+        ("project_slug", "email", "would shadow the module"),
+        ("project_slug", "django", "would shadow the module"),
+        ("project_slug", "config", "would shadow the module"),
+        ("project_slug", "tests", "would shadow the module"),
+        ("project_slug", "quickscale_core", "would shadow the module"),
+        ("project_slug", "templates", "would shadow the module"),
+        ("author_email", "not-an-email", 'type one like "hello@example.com"'),
+        ("author_email", "a@b", 'type one like "hello@example.com"'),
+        ("domain", "https://acme.com", "without scheme, port or path"),
+        ("domain", "acme.com:8000", "without scheme, port or path"),
+        ("domain", "Acme.COM", "type a lowercase domain"),
+        ("domain", "localhost", "is not a hostname"),
+        ("domain", "-acme.com", "is not a hostname"),
+    ],
+)
+def test_invalid_answers_are_refused_with_what_to_type(
+    template_snapshot, tmp_path, question, value, message
+):
+    dst = tmp_path / "refused"
+    with pytest.raises(ValueError, match=f"question '{question}'") as error:
+        render(template_snapshot, dst, **{question: value})
+
+    assert message in str(error.value)
+    assert not (dst / "config").exists(), "nothing is generated from refused answers"
+
+
+def test_valid_unusual_answers_are_accepted(template_snapshot, tmp_path):
+    project = render(
+        template_snapshot,
+        tmp_path / "ok",
+        project_name='Ünïcode "Quoted" Name',
+        project_slug="acme_2",
+        author_email="first.last+tag@sub.example.co.uk",
+        domain="app.acme-cloud.io",
+    )
+    answers = answers_of(project)
+    assert answers["project_slug"] == "acme_2"
+    assert answers["domain"] == "app.acme-cloud.io"
+    assert (project / "acme_2" / "apps.py").exists()
+
+
+def test_reserved_names_cover_this_pythons_standard_library():
+    reserved = yaml.safe_load((REPO / "extensions" / "reserved_names.yml").read_text())
+    public = {name for name in sys.stdlib_module_names if not name.startswith("_")}
+    assert public <= set(reserved["stdlib"]), sorted(public - set(reserved["stdlib"]))
+
+
+def test_template_stays_trust_free():
+    config = yaml.safe_load((REPO / "copier.yml").read_text())
+    unsafe = {"_tasks", "_jinja_extensions", "_migrations", "_external_data"} & set(config)
+    assert not unsafe, f"copier.yml uses {unsafe}: users would need --trust"
