@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -69,19 +70,20 @@ def extra_project_requirements() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory) -> str:
+def postgres_url() -> str:
     """A real PostgreSQL server on a private port for this test session."""
     bindir = find_postgres_bin()
     if bindir is None:
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL is not installed; .ci/run installs Debian's postgresql")
         pytest.skip("PostgreSQL server binaries not found (apt-get install postgresql)")
-    data = tmp_path_factory.mktemp("pgdata")
+    # Not under pytest's tmp dir: that one is private to root, and as root the server
+    # must run as the postgres user (initdb refuses root).
+    data = Path(tempfile.mkdtemp(prefix="quickscale-pg-"))
     port = str(free_port())
-    as_postgres = os.geteuid() == 0  # initdb refuses to run as root
+    as_postgres = os.geteuid() == 0
     if as_postgres:
         shutil.chown(data, "postgres")
-        os.chmod(data.parent, 0o755)
 
     def pg(*args: str) -> None:
         cmd = [str(bindir / args[0]), *args[1:]]
@@ -98,6 +100,7 @@ def postgres_url(tmp_path_factory) -> str:
         yield f"postgres://postgres@127.0.0.1:{port}/postgres"
     finally:
         pg("pg_ctl", "-D", str(data), "-m", "immediate", "stop")
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def find_postgres_bin() -> Path | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -10,13 +11,27 @@ import copier
 
 REPO = Path(__file__).resolve().parent.parent
 
-# Leftover Jinja in a rendered file means a template forgot its .jinja suffix or
-# a variable went missing. Django templates ({% ... %}) and GitHub Actions
-# expressions (${{ ... }}) are legitimate, so only Copier's own variables count.
-LEFTOVER_JINJA = re.compile(
-    r"\{\{\s*(project_name|project_slug|description|author_\w+|domain|theme|frontend|modules"
-    r"|use_docker|ci|_copier_conf)\b|\{%-?\s*(from 'extensions|set theme_conf)"
-)
+COPIER_SYNTAX = re.compile(r"\{\{|\{%|_copier_conf|extensions/wiring")
+
+
+def jinja_sources(project: Path, slug: str) -> list[Path]:
+    """Files of `project` that Copier rendered from a `.jinja` source.
+
+    Only these must be free of Jinja syntax: verbatim files (Django templates,
+    GitHub workflows) legitimately contain {{ }} and {% %}.
+    """
+    rendered = []
+    for root, _dirs, files in os.walk(REPO / "template", followlinks=True):
+        for name in files:
+            if not name.endswith(".jinja"):
+                continue
+            rel = (Path(root) / name).relative_to(REPO / "template").as_posix()
+            rel = rel.removesuffix(".jinja").replace("{{project_slug}}", slug)
+            rel = rel.replace("{{_copier_conf.answers_file}}", ".copier-answers.yml")
+            rel = re.sub(r"\{%.*?%\}", "", rel)
+            if (project / rel).is_file():
+                rendered.append(project / rel)
+    return rendered
 
 
 def render(src: Path, dst: Path, **data) -> Path:

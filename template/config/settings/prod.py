@@ -20,11 +20,17 @@ def required(name: str, example: str) -> str:
 
 
 DEBUG = False
-SECRET_KEY = required("SECRET_KEY", "$(python -c 'import secrets; print(secrets.token_urlsafe(50))')")
-DATABASES = {"default": env.db_url_config(required("DATABASE_URL", "postgres://user:pass@host:5432/db"))}
+SECRET_KEY = required(
+    "SECRET_KEY", "$(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+)
+DATABASES = {
+    "default": env.db_url_config(required("DATABASE_URL", "postgres://user:pass@host:5432/db"))
+}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-ALLOWED_HOSTS = [h.strip() for h in required("ALLOWED_HOSTS", PROJECT_DOMAIN).split(",") if h.strip()]
+ALLOWED_HOSTS = [
+    h.strip() for h in required("ALLOWED_HOSTS", PROJECT_DOMAIN).split(",") if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = env.list(
     "CSRF_TRUSTED_ORIGINS", default=[f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS]
 )

@@ -1,0 +1,136 @@
+"""Tier 2: generated projects install, pass their own tests, and run as documented."""
+
+import json
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+
+import pytest
+from conftest import free_port
+from helpers import render, run
+
+pytestmark = pytest.mark.slow
+
+PROD_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+    "SECRET_KEY": "template-suite-" + "x7Qp" * 12,
+    "DATABASE_URL": "postgres://app:app@127.0.0.1:5432/app",
+    "ALLOWED_HOSTS": "client-acme.example.com",
+}
+
+
+def test_default_project_suite_passes_on_sqlite(default_project, project_python, project_env):
+    result = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                 default_project, project_env)  # fmt: skip
+    assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+def test_default_project_migrates_and_passes_on_postgresql(
+    default_project, project_python, project_env, postgres_url
+):
+    env = {**project_env, "DATABASE_URL": postgres_url}
+    manage = [project_python, "manage.py"]
+    run([*manage, "migrate", "--noinput"], default_project, env)
+    run([*manage, "makemigrations", "--check", "--dry-run"], default_project, env)
+    result = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                 default_project, env)  # fmt: skip
+    assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+def test_other_combination_passes_its_suite(template_snapshot, tmp_path, project_python,
+                                             project_env):  # fmt: skip
+    project = render(
+        template_snapshot,
+        tmp_path / "northwind",
+        project_name="Northwind Traders",
+        project_slug="northwind",
+        domain="app.northwind.io",
+        use_docker=False,
+        ci="none",
+    )
+    result = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                 project, project_env)  # fmt: skip
+    assert " passed" in result.stdout
+
+
+def test_production_settings_pass_check_deploy(default_project, project_python, project_env):
+    result = run(
+        [project_python, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        default_project,
+        {**project_env, **PROD_ENV},
+    )
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_name_the_missing_variable(default_project, project_python,
+                                                       project_env):  # fmt: skip
+    env = {**project_env, **PROD_ENV}
+    del env["ALLOWED_HOSTS"]
+    result = run([project_python, "manage.py", "check"], default_project, env, check=False)
+
+    assert result.returncode != 0
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert "ALLOWED_HOSTS is not set" in last_line
+    assert "ALLOWED_HOSTS=client-acme.example.com" in last_line
+
+
+def test_healthz_is_503_against_an_unreachable_database(default_project, project_python,
+                                                        project_env):  # fmt: skip
+    script = (
+        "import django, json; django.setup();"
+        "from django.test import Client;"
+        "r = Client().get('/healthz/', HTTP_HOST='localhost');"
+        "print(json.dumps({'status': r.status_code, 'body': json.loads(r.content)}))"
+    )
+    env = {
+        **project_env,
+        "DJANGO_SETTINGS_MODULE": "config.settings.dev",
+        # Nothing listens on port 9: a real connection failure, not a mock.
+        "DATABASE_URL": "postgres://nobody:nothing@127.0.0.1:9/none",
+    }
+    result = run([project_python, "-c", script], default_project, env)
+    outcome = json.loads(result.stdout.strip().splitlines()[-1])
+    assert outcome == {"status": 503, "body": {"status": "error", "database": "unreachable"}}
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 240) -> tuple[int, bytes]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310
+                return response.status, response.read()
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer within {timeout}s")
+
+
+def test_first_run_make_run_serves_and_make_test_passes(template_snapshot, tmp_path, project_env):
+    """What a new user does: `make run` (uv install, migrate, serve), then `make test`."""
+    project = render(template_snapshot, tmp_path / "first_run", project_name="First Run")
+    port = free_port()
+    log = (tmp_path / "make-run.log").open("w")
+    server = subprocess.Popen(  # noqa: S603
+        ["make", "run", f"PORT={port}"],
+        cwd=project,
+        env=project_env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        status, body = wait_for(f"http://127.0.0.1:{port}/healthz/", server)
+        assert status == 200 and json.loads(body)["status"] == "ok"
+        status, body = wait_for(f"http://127.0.0.1:{port}/", server)
+        assert status == 200 and b"First Run" in body
+        assert (project / "db.sqlite3").exists(), "SQLite is used when DATABASE_URL is unset"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        log.close()
+
+    result = run(["make", "test", "ARGS=-q -p no:cacheprovider"], project, project_env)
+    assert " passed" in result.stdout and "failed" not in result.stdout
