@@ -69,3 +69,28 @@ def run(cmd, cwd: Path | None = None, env: dict | None = None, timeout: int = 90
 
 def project_files(project: Path) -> list[Path]:
     return sorted(p for p in project.rglob("*") if p.is_file() and ".venv" not in p.parts)
+
+
+FIXTURE_MODULES = Path(__file__).parent / "fixtures" / "modules"
+
+
+def add_fixture_modules(template: Path, names=("greetings", "shout")) -> Path:
+    """Turn a copy of the template into one that offers the fixture modules.
+
+    Does what adding a real module takes: the module folder, one conditional
+    symlink, and a choice in copier.yml (the question becomes visible).
+    """
+    import shutil
+
+    import yaml
+
+    for name in names:
+        shutil.copytree(FIXTURE_MODULES / name, template / "modules" / name)
+        link = template / "template" / "quickscale_modules" / f"{{% if '{name}' in modules %}}{name}{{% endif %}}"
+        link.symlink_to(Path("..") / ".." / "modules" / name)
+    config_path = template / "copier.yml"
+    config = yaml.safe_load(config_path.read_text())
+    config["modules"]["choices"] = list(names)
+    config["modules"].pop("when", None)
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    return template

@@ -1,0 +1,80 @@
+"""The manifest wiring: a module folder appears in settings, URLs, dependencies and env
+examples only when selected, in dependency order, and its requirements are enforced."""
+
+import shutil
+
+import pytest
+from helpers import add_fixture_modules, render, run
+
+
+@pytest.fixture(scope="module")
+def template_with_modules(template_snapshot, tmp_path_factory):
+    copy = tmp_path_factory.mktemp("with_modules") / "quickscale"
+    shutil.copytree(template_snapshot, copy, symlinks=True)
+    return add_fixture_modules(copy)
+
+
+def read(project, path):
+    return (project / path).read_text()
+
+
+def test_unselected_module_leaves_no_trace(template_with_modules, tmp_path):
+    project = render(template_with_modules, tmp_path / "plain", modules=[])
+
+    assert not (project / "quickscale_modules" / "greetings").exists()
+    for path in ["config/settings/base.py", "config/urls.py", "pyproject.toml", ".env.example"]:
+        assert "greetings" not in read(project, path).lower(), path
+
+
+def test_selected_modules_are_wired_from_their_manifests(template_with_modules, tmp_path):
+    # Listed in the "wrong" order on purpose: wiring follows `requires`.
+    project = render(template_with_modules, tmp_path / "wired", modules=["shout", "greetings"])
+
+    base = read(project, "config/settings/base.py")
+    apps_order = [
+        base.index('"django.contrib.humanize"'),
+        base.index('"quickscale_modules.greetings"'),
+        base.index('"quickscale_modules.shout"'),
+        base.index('"quickscale_themes.starter"'),
+    ]
+    assert apps_order == sorted(apps_order)
+    assert '"quickscale_modules.shout.middleware.ShoutMiddleware",' in base
+    assert '"quickscale_modules.greetings.context_processors.greeting",' in base
+    assert 'GREETINGS_WORD = env("GREETINGS_WORD", default="Hello")' in base
+
+    urls = read(project, "config/urls.py")
+    module_url = urls.index('path("greetings/", include("quickscale_modules.greetings.urls"))')
+    assert module_url < urls.index('include("quickscale_themes.starter.urls")')
+
+    assert '"tomli-w==1.2.0",' in read(project, "pyproject.toml")
+    assert "GREETINGS_WORD=Hello" in read(project, ".env.example")
+    assert (project / "quickscale_modules" / "greetings" / "module.yml").exists()
+    assert (project / "quickscale_modules" / "shout" / "middleware.py").exists()
+
+
+def test_wired_project_checks_and_runs_module_tests(
+    template_with_modules, tmp_path, project_python, project_env
+):
+    project = render(template_with_modules, tmp_path / "running", modules=["greetings", "shout"])
+    run(["ruff", "check", "--no-cache", "."], project)
+    run(["ruff", "format", "--check", "--no-cache", "."], project)
+    run([project_python, "manage.py", "check", "--fail-level", "WARNING"], project, project_env)
+    result = run(
+        [project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "quickscale_modules"],
+        project,
+        project_env,
+    )
+    assert "3 passed" in result.stdout
+
+
+def test_missing_requirement_is_refused_naming_it(template_with_modules, tmp_path):
+    with pytest.raises(ValueError, match="question 'modules'") as error:
+        render(template_with_modules, tmp_path / "refused", modules=["shout"])
+
+    assert "The 'shout' module needs greetings" in str(error.value)
+    assert 'add "greetings" to `modules`' in str(error.value)
+
+
+def test_unknown_module_is_refused(template_with_modules, tmp_path):
+    with pytest.raises(ValueError, match="modules"):
+        render(template_with_modules, tmp_path / "unknown", modules=["telepathy"])
