@@ -1,0 +1,277 @@
+"""`make update`: pull template changes and apply module changes from .copier-answers.yml.
+
+Copier renders the "old" copy of a project from the answers file as committed, so
+a hand-edited `modules` list is invisible to plain `copier update` (the new module
+looks deleted by the user). This command restores the answers that are really
+applied (the modules installed on disk) in a temporary commit, lets Copier update
+to the answers you want, then removes that commit again: you get one reviewable
+change in the working tree and no extra commits.
+
+It refuses, changing nothing, when the tree is dirty, the answers file is invalid,
+or a module you remove has files you modified (unless --force, which backs them up).
+
+Runs without Django settings so it works even when settings are broken.
+"""
+
+from __future__ import annotations
+
+import argparse
+import filecmp
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import yaml
+
+from quickscale_core.project import ANSWERS_FILE, MODULES_PACKAGE, modules_on_disk, project_root
+
+CHANGELOG = "quickscale_core/CHANGELOG.md"
+IGNORED_PARTS = {"__pycache__"}
+
+
+class Refused(Exception):
+    """A precondition failed; nothing was changed."""
+
+
+def say(message: str) -> None:
+    print(textwrap.fill(" ".join(message.split()), width=88), flush=True)
+
+
+def git(*args: str, root: Path, check: bool = True) -> str:
+    result = subprocess.run(  # noqa: S603
+        ["git", *args], cwd=root, capture_output=True, text=True, check=False  # noqa: S607
+    )
+    if check and result.returncode != 0:
+        raise RuntimeError(f"git {' '.join(args)} failed: {result.stderr.strip()}")
+    return result.stdout
+
+
+def load_answers(root: Path) -> dict:
+    path = root / ANSWERS_FILE
+    if not path.exists():
+        raise Refused(
+            f"{ANSWERS_FILE} is missing, so Copier cannot tell which template and version "
+            f"this project came from. Restore it with `git checkout HEAD -- {ANSWERS_FILE}` "
+            "and run `make update` again."
+        )
+    try:
+        answers = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise Refused(
+            f"{ANSWERS_FILE} is not valid YAML{where}. Fix the syntax (a list is written "
+            "like `modules: [auth, billing]`), commit, and run `make update` again. "
+            "Nothing was changed."
+        ) from exc
+    if not isinstance(answers, dict):
+        raise Refused(f"{ANSWERS_FILE} must be a YAML mapping of answers. Nothing was changed.")
+    for key, meaning in (("_src_path", "where the template lives"), ("_commit", "its version")):
+        if not answers.get(key):
+            raise Refused(
+                f"{ANSWERS_FILE} has no `{key}` ({meaning}); Copier needs it to update. "
+                f"Restore it from git history (`git log -p -- {ANSWERS_FILE}`), commit, and "
+                "run `make update` again. Nothing was changed."
+            )
+    modules = answers.get("modules") or []
+    if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
+        raise Refused(
+            f"`modules` in {ANSWERS_FILE} must be a list of module names, like "
+            "`modules: [auth, billing]`. Nothing was changed."
+        )
+    return answers
+
+
+def ensure_clean_git_tree(root: Path) -> str:
+    if not (root / ".git").exists():
+        raise Refused(
+            "This project is not a git repository. Updates are three-way merges and need "
+            'history: run `git init && git add -A && git commit -m "Start"` first.'
+        )
+    status = git("status", "--porcelain", root=root)
+    if status.strip():
+        files = ", ".join(line[3:] for line in status.splitlines()[:8])
+        raise Refused(
+            f"The working tree has uncommitted changes ({files}). Commit or stash them "
+            "first (`git add -A && git commit` or `git stash`), so the update is one "
+            "reviewable change you can also undo. Nothing was changed."
+        )
+    return git("rev-parse", "HEAD", root=root).strip()
+
+
+def copier_data(answers: dict) -> dict:
+    return {key: value for key, value in answers.items() if not key.startswith("_")}
+
+
+def modified_module_files(root: Path, answers: dict, removed: list[str]) -> list[str]:
+    """Files of the removed modules that differ from what the template generated."""
+    if not removed:
+        return []
+    import copier
+
+    with tempfile.TemporaryDirectory(prefix="quickscale-pristine-") as tmp:
+        pristine = Path(tmp) / "project"
+        copier.run_copy(
+            answers["_src_path"],
+            pristine,
+            data=copier_data(answers),
+            vcs_ref=answers["_commit"],
+            defaults=True,
+            quiet=True,
+            unsafe=False,
+        )
+        changed = []
+        for name in removed:
+            folder = root / MODULES_PACKAGE / name
+            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+                if IGNORED_PARTS & set(path.parts):
+                    continue
+                rel = path.relative_to(root)
+                original = pristine / rel
+                if not original.exists() or not filecmp.cmp(path, original, shallow=False):
+                    changed.append(rel.as_posix())
+        return changed
+
+
+def back_up(root: Path, saved: dict[str, bytes]) -> Path:
+    backup = root / f"quickscale-backup-{time.strftime('%Y%m%d-%H%M%S')}"
+    for rel, content in saved.items():
+        target = backup / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    return backup
+
+
+def run_copier_update(root: Path, desired: dict, vcs_ref: str | None) -> int:
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
+        yaml.safe_dump(copier_data(desired), handle, sort_keys=True)
+        data_file = handle.name
+    cmd = [sys.executable, "-m", "copier", "update", "--defaults", "--conflict", "inline"]
+    cmd += ["--data-file", data_file]
+    if vcs_ref:
+        cmd += ["--vcs-ref", vcs_ref]
+    try:
+        return subprocess.run(cmd, cwd=root, check=False).returncode  # noqa: S603
+    finally:
+        Path(data_file).unlink(missing_ok=True)
+
+
+def restore(root: Path, head: str) -> None:
+    """Back to the commit we started from; the tree was clean, so nothing of yours is lost."""
+    git("update-ref", "HEAD", head, root=root)
+    git("reset", "--hard", "-q", head, root=root)
+    git("clean", "-fdq", root=root)
+
+
+def summarize(root: Path, head: str, answers_before: dict) -> None:
+    changed = git("status", "--porcelain", root=root).splitlines()
+    conflicted = git("diff", "--name-only", "--diff-filter=U", root=root).split()
+    print()
+    if not changed:
+        print("Already up to date: the template added nothing to this project.")
+        return
+    print(f"Changed files ({len(changed)}), not committed; review with `git diff`:")
+    for line in changed:
+        print(f"  {line}")
+    excerpt = [
+        line[1:]
+        for line in git("diff", head, "--", CHANGELOG, root=root).splitlines()
+        if line.startswith("+") and not line.startswith("+++")
+    ]
+    if excerpt:
+        print("\nWhat changed in the template (CHANGELOG):")
+        for line in excerpt:
+            print(f"  {line}")
+    if any(p.endswith("models.py") or "/migrations/" in p for p in (x[3:] for x in changed)):
+        print(
+            "\nModels or migrations changed: run `make makemigrations` if your own models "
+            "need it, then `make migrate`."
+        )
+    if conflicted:
+        print(f"\n{len(conflicted)} file(s) have conflicts (marked <<<<<<< / >>>>>>>):")
+        for path in conflicted:
+            print(f"  {path}")
+        print(
+            "Edit each file to keep what you want, then `git add` it. docs/updating.md "
+            "explains the markers."
+        )
+    before = answers_before.get("_commit")
+    after = (load_answers(root).get("_commit") if (root / ANSWERS_FILE).exists() else None)
+    print(f"\nTemplate version: {before} -> {after}. Run `make test`, then commit.")
+
+
+def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
+    head = ensure_clean_git_tree(root)
+    desired = load_answers(root)
+    wanted = list(dict.fromkeys(desired.get("modules") or []))
+    installed = modules_on_disk(root)
+    added = [m for m in wanted if m not in installed]
+    removed = [m for m in installed if m not in wanted]
+    applied = {**desired, "modules": installed}
+
+    modified = modified_module_files(root, applied, removed)
+    if modified and not force:
+        listing = "\n".join(f"  {path}" for path in modified)
+        raise Refused(
+            f"Removing {', '.join(removed)} would delete files you changed:\n{listing}\n"
+            "Keep the module (put it back in `modules`), or back the files up and run "
+            "`make update ARGS=--force` (which also saves a copy of them in "
+            "quickscale-backup-<time>/). Nothing was changed."
+        )
+    # Read now, written after Copier ran: it refuses to work on a tree with new files.
+    saved = {rel: (root / rel).read_bytes() for rel in modified}
+
+    if added or removed:
+        say(
+            f"Applying module changes: add {', '.join(added) or 'none'}; "
+            f"remove {', '.join(removed) or 'none'}. Database tables of removed modules are "
+            "kept (docs/updating.md says how to drop them deliberately)."
+        )
+        # Copier needs the applied answers committed to render the old copy correctly.
+        (root / ANSWERS_FILE).write_text(
+            "# Temporary commit by `make update`; removed again below.\n"
+            + yaml.safe_dump(applied, sort_keys=True),
+            encoding="utf-8",
+        )
+        git("add", ANSWERS_FILE, root=root)
+        git("commit", "-q", "--no-verify", "-m", "quickscale: applied answers (temp)", root=root)
+
+    code = run_copier_update(root, desired, vcs_ref)
+    if code != 0:
+        restore(root, head)
+        raise Refused(
+            f"Copier stopped with exit code {code} (its message is above): usually an "
+            f"answer it refuses, such as an unknown module name in {ANSWERS_FILE}. "
+            "Your project is back exactly as it was."
+        )
+    if added or removed:
+        temp = git("rev-parse", "HEAD", root=root).strip()
+        # Drop the temporary commit but keep Copier's result (and its conflict marks).
+        git("update-ref", "HEAD", head, temp, root=root)
+        git("reset", "-q", head, "--", ANSWERS_FILE, root=root)
+    if saved:
+        backup = back_up(root, saved)
+        say(f"--force: the files you changed are saved in {backup.name}/.")
+    summarize(root, head, desired)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make update", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--force", action="store_true", help="remove modules even if you changed their files"
+    )
+    parser.add_argument("--vcs-ref", help="template version (git tag or commit) to update to")
+    args = parser.parse_args(argv)
+    try:
+        return update(project_root(), force=args.force, vcs_ref=args.vcs_ref)
+    except Refused as refusal:
+        print(f"make update refused: {refusal}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+# No app_name: the core, modules and auth templates link to "home" and "dashboard" by bare name,
+# whichever theme is installed.
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/status/", views.dashboard_status, name="dashboard_status"),
+]

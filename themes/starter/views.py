@@ -1,0 +1,61 @@
+import django
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+from django.shortcuts import render, resolve_url
+from django.utils.cache import patch_vary_headers
+from django_htmx.http import HttpResponseClientRedirect
+
+
+def home(request):
+    return render(request, "starter/landing.html")
+
+
+@login_required
+def dashboard(request):
+    # The status panel is fetched by htmx after the page loads, so the migration graph is only
+    # read when someone is actually looking at it.
+    return render(request, "starter/dashboard.html")
+
+
+def dashboard_status(request):
+    if not request.user.is_authenticated:
+        if request.htmx:
+            # A plain redirect would be followed by the XHR and the login page swapped into the
+            # panel; ask htmx to navigate the whole window instead.
+            return HttpResponseClientRedirect(redirect_to_login(resolve_url("dashboard")).url)
+        return redirect_to_login(request.get_full_path())
+
+    context = {"status": _system_status()}
+    if request.htmx:
+        response = render(request, "starter/partials/status.html", context)
+    else:
+        # Without JavaScript the panel's link lands here: the dashboard with the status inline.
+        response = render(request, "starter/dashboard.html", context)
+    # Same URL, two bodies: caches must key on the header that picks between them.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _system_status():
+    try:
+        connection.ensure_connection()
+    except DatabaseError:
+        database_ok = False
+        pending_migrations = None
+    else:
+        database_ok = True
+        try:
+            executor = MigrationExecutor(connection)
+            plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+            pending_migrations = len(plan)
+        except DatabaseError:
+            pending_migrations = None
+    return {
+        "database_ok": database_ok,
+        "pending_migrations": pending_migrations,
+        "debug": settings.DEBUG,
+        "django_version": django.get_version(),
+    }
