@@ -94,3 +94,31 @@ def add_fixture_modules(template: Path, names=("greetings", "shout")) -> Path:
     config["modules"].pop("when", None)
     config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     return template
+
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "QuickScale Tests",
+    "GIT_AUTHOR_EMAIL": "tests@quickscale.invalid",
+    "GIT_COMMITTER_NAME": "QuickScale Tests",
+    "GIT_COMMITTER_EMAIL": "tests@quickscale.invalid",
+}
+
+
+def git(repo: Path, *args: str, check: bool = True) -> str:
+    import os
+
+    env = {**os.environ, **GIT_ENV}
+    return run(["git", *args], cwd=repo, env=env, check=check).stdout
+
+
+def commit_all(repo: Path, message: str) -> str:
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "--no-verify", "-m", message)
+    return git(repo, "rev-parse", "HEAD").strip()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace exactly one occurrence, so a changed template fails loudly here."""
+    text = path.read_text()
+    assert text.count(old) == 1, f"{path}: expected one {old!r}"
+    path.write_text(text.replace(old, new))

@@ -32,8 +32,13 @@ def _template_paths(response):
     return {t.name: Path(t.origin.name) for t in response.templates if t.origin}
 
 
-def _is_from_theme(path):
-    return THEME_DIR in path.parents
+def _assert_from_theme(path):
+    # A template in the project's own templates/ folder wins over the theme's; the theme's
+    # expectations no longer apply to that page, so the test steps aside instead of failing.
+    client_templates = Path(django_settings.BASE_DIR) / "templates"
+    if client_templates in path.parents:
+        pytest.skip(f"{path.relative_to(client_templates)} is overridden in templates/")
+    assert THEME_DIR in path.parents, path
 
 
 # Landing
@@ -44,7 +49,7 @@ def test_landing_shows_project_name(client):
     response = client.get(reverse("home"))
 
     assert response.status_code == 200
-    assert _is_from_theme(_template_paths(response)["starter/landing.html"])
+    _assert_from_theme(_template_paths(response)["starter/landing.html"])
     assert f"<title>{django_settings.PROJECT_NAME}" in response.text
     assert f'<span class="brand__name">{django_settings.PROJECT_NAME}</span>' in response.text
 
@@ -204,7 +209,7 @@ def test_unknown_url_uses_theme_404(client, settings):
     response = client.get("/this-page-does-not-exist/")
 
     assert response.status_code == 404
-    assert _is_from_theme(_template_paths(response)["404.html"])
+    _assert_from_theme(_template_paths(response)["404.html"])
     assert "We couldn't find that page" in response.text
     assert f'href="{reverse("home")}"' in response.text
 
@@ -214,7 +219,7 @@ def test_500_renders_without_any_context():
 
     html = template.render()
 
-    assert _is_from_theme(Path(template.origin.name))
+    _assert_from_theme(Path(template.origin.name))
     assert html.startswith("<!doctype html>")
     assert "Something went wrong" in html
 
@@ -227,7 +232,7 @@ def test_login_page_uses_theme_template_with_labelled_fields(client):
     response = client.get(reverse("login"))
 
     assert response.status_code == 200
-    assert _is_from_theme(_template_paths(response)["registration/login.html"])
+    _assert_from_theme(_template_paths(response)["registration/login.html"])
     fields = response.context["form"].visible_fields()
     assert [f.name for f in fields] == ["username", "password"]
     for field in fields:
@@ -257,7 +262,7 @@ def test_logout_page_uses_theme_template(signed_in_client, settings):
     response = signed_in_client.post(reverse("logout"))
 
     assert response.status_code == 200
-    assert _is_from_theme(_template_paths(response)["registration/logged_out.html"])
+    _assert_from_theme(_template_paths(response)["registration/logged_out.html"])
     assert not response.wsgi_request.user.is_authenticated
 
 
@@ -268,7 +273,7 @@ def test_password_change_shows_errors_next_to_fields(signed_in_client):
     )
 
     assert response.status_code == 200
-    assert _is_from_theme(_template_paths(response)["registration/password_change_form.html"])
+    _assert_from_theme(_template_paths(response)["registration/password_change_form.html"])
     assert 'aria-invalid="true"' in response.text
     assert 'class="errorlist"' in response.text
 
@@ -279,13 +284,13 @@ def test_password_reset_pages_use_theme_templates(client, url_name):
     response = client.get(reverse(url_name))
 
     assert response.status_code == 200
-    assert _is_from_theme(_template_paths(response)[f"registration/{url_name}.html"])
+    _assert_from_theme(_template_paths(response)[f"registration/{url_name}.html"])
 
 
 def test_password_change_done_uses_theme_template(signed_in_client):
     response = signed_in_client.get(reverse("password_change_done"))
 
-    assert _is_from_theme(_template_paths(response)["registration/password_change_done.html"])
+    _assert_from_theme(_template_paths(response)["registration/password_change_done.html"])
 
 
 def test_password_reset_sends_plain_text_email(client, user, mailoutbox):
