@@ -1,8 +1,9 @@
 """System checks that run with every manage.py command.
 
-They make a mismatch between .copier-answers.yml and the installed modules loud:
-Copier itself ignores a hand-edited answers file, so without these checks a module
-"added" that way would silently never appear (docs/updating.md).
+They make a mismatch between .copier-answers.yml and the project loud. Plain
+`copier update` does not reliably apply a hand-edited answers file (a module removed
+that way stays installed), so without these checks the project would silently differ
+from its answers. `make update` applies such edits (README.md, section Updating).
 """
 
 from pathlib import Path
@@ -12,12 +13,14 @@ from yaml import YAMLError
 
 from .project import (
     ANSWERS_FILE,
+    APPLIED_FILE,
     UPDATE_COMMAND,
     answered_modules,
     installed_modules,
     modules_on_disk,
     project_root,
     read_answers,
+    unapplied_answers,
 )
 
 
@@ -70,6 +73,20 @@ def module_problems(root: Path, wired: list[str]) -> list:
                 hint=f"Add '{name}' back to `modules` in {ANSWERS_FILE} to keep it, or run "
                 f"`{UPDATE_COMMAND}` to remove it.",
                 id="quickscale.E003",
+            )
+        )
+    try:
+        applied = read_answers(root, APPLIED_FILE)
+    except (OSError, ValueError, YAMLError):
+        applied = None  # re-rendered by the next update; nothing to compare with until then
+    for key in unapplied_answers(answers, applied) if applied else []:
+        problems.append(
+            Error(
+                f"`{key}` in {ANSWERS_FILE} is {answers.get(key)!r}, but the project was "
+                f"generated with {applied.get(key)!r}.",
+                hint=f"Run `{UPDATE_COMMAND}` to apply the new answer, or put the old value "
+                f"back in {ANSWERS_FILE}.",
+                id="quickscale.E005",
             )
         )
     for name in sorted((on_disk & wanted) - wired):

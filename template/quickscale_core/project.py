@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 ANSWERS_FILE = ".copier-answers.yml"
+APPLIED_FILE = "quickscale_core/applied_answers.yml"
 MODULES_PACKAGE = "quickscale_modules"
 UPDATE_COMMAND = "make update"
 
@@ -17,15 +18,21 @@ def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
-def read_answers(root: Path | None = None) -> dict | None:
-    """The answers file as a dict, or None when it is missing."""
-    path = (root or project_root()) / ANSWERS_FILE
+def read_answers(root: Path | None = None, name: str = ANSWERS_FILE) -> dict | None:
+    """An answers file as a dict, or None when it is missing."""
+    path = (root or project_root()) / name
     if not path.exists():
         return None
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(data, dict):
-        raise ValueError(f"{ANSWERS_FILE} does not hold a YAML mapping.")
+        raise ValueError(f"{name} does not hold a YAML mapping.")
     return data
+
+
+def unapplied_answers(answers: dict, applied: dict) -> list[str]:
+    """Questions whose answer was edited by hand since Copier last rendered the project."""
+    keys = {k for k in (*answers, *applied) if not k.startswith("_") and k != "modules"}
+    return sorted(k for k in keys if answers.get(k) != applied.get(k))
 
 
 def answered_modules(answers: dict) -> list[str]:

@@ -26,7 +26,15 @@ from pathlib import Path
 
 import yaml
 
-from quickscale_core.project import ANSWERS_FILE, MODULES_PACKAGE, modules_on_disk, project_root
+from quickscale_core.project import (
+    ANSWERS_FILE,
+    APPLIED_FILE,
+    MODULES_PACKAGE,
+    modules_on_disk,
+    project_root,
+    read_answers,
+    unapplied_answers,
+)
 
 CHANGELOG = "quickscale_core/CHANGELOG.md"
 IGNORED_PARTS = {"__pycache__"}
@@ -42,7 +50,11 @@ def say(message: str) -> None:
 
 def git(*args: str, root: Path, check: bool = True) -> str:
     result = subprocess.run(  # noqa: S603
-        ["git", *args], cwd=root, capture_output=True, text=True, check=False  # noqa: S607
+        ["git", *args],  # noqa: S607 - git from PATH, as the user runs it
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if check and result.returncode != 0:
         raise RuntimeError(f"git {' '.join(args)} failed: {result.stderr.strip()}")
@@ -195,22 +207,46 @@ def summarize(root: Path, head: str, answers_before: dict) -> None:
         for path in conflicted:
             print(f"  {path}")
         print(
-            "Edit each file to keep what you want, then `git add` it. docs/updating.md "
-            "explains the markers."
+            "Edit each file to keep what you want, then `git add` it. README.md (section "
+            "Updating) explains the markers."
         )
     before = answers_before.get("_commit")
-    after = (load_answers(root).get("_commit") if (root / ANSWERS_FILE).exists() else None)
+    after = load_answers(root).get("_commit") if (root / ANSWERS_FILE).exists() else None
     print(f"\nTemplate version: {before} -> {after}. Run `make test`, then commit.")
+
+
+def applied_answers(root: Path, desired: dict) -> dict:
+    """The answers the project's files were really generated from.
+
+    quickscale_core/applied_answers.yml is re-rendered by Copier on every copy and
+    update, so hand edits of .copier-answers.yml never reach it; the modules are
+    taken from disk, which is what an old copy must contain.
+    """
+    try:
+        recorded = read_answers(root, APPLIED_FILE) or {}
+    except (OSError, ValueError, yaml.YAMLError):
+        recorded = {}
+    applied = {**desired, **copier_data(recorded)}
+    applied["modules"] = modules_on_disk(root)
+    return applied
 
 
 def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
     head = ensure_clean_git_tree(root)
     desired = load_answers(root)
+    applied = applied_answers(root, desired)
     wanted = list(dict.fromkeys(desired.get("modules") or []))
-    installed = modules_on_disk(root)
+    installed = applied["modules"]
     added = [m for m in wanted if m not in installed]
     removed = [m for m in installed if m not in wanted]
-    applied = {**desired, "modules": installed}
+    edited = unapplied_answers(desired, applied)
+    if "project_slug" in edited:
+        raise Refused(
+            f"`project_slug` changed in {ANSWERS_FILE} ({applied['project_slug']!r} -> "
+            f"{desired['project_slug']!r}). An update would delete your app folder "
+            f"{applied['project_slug']}/ and create an empty one, so it is not supported: "
+            f"put the old value back. Nothing was changed."
+        )
 
     modified = modified_module_files(root, applied, removed)
     if modified and not force:
@@ -224,12 +260,16 @@ def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
     # Read now, written after Copier ran: it refuses to work on a tree with new files.
     saved = {rel: (root / rel).read_bytes() for rel in modified}
 
+    hand_edited = bool(added or removed or edited)
     if added or removed:
         say(
             f"Applying module changes: add {', '.join(added) or 'none'}; "
             f"remove {', '.join(removed) or 'none'}. Database tables of removed modules are "
-            "kept (docs/updating.md says how to drop them deliberately)."
+            "kept (README.md, section Updating, says how to drop them deliberately)."
         )
+    if edited:
+        say(f"Applying edited answers: {', '.join(edited)}.")
+    if hand_edited:
         # Copier needs the applied answers committed to render the old copy correctly.
         (root / ANSWERS_FILE).write_text(
             "# Temporary commit by `make update`; removed again below.\n"
@@ -247,7 +287,7 @@ def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
             f"answer it refuses, such as an unknown module name in {ANSWERS_FILE}. "
             "Your project is back exactly as it was."
         )
-    if added or removed:
+    if hand_edited:
         temp = git("rev-parse", "HEAD", root=root).strip()
         # Drop the temporary commit but keep Copier's result (and its conflict marks).
         git("update-ref", "HEAD", head, temp, root=root)

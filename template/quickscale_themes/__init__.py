@@ -1,1 +1,1 @@
-"""Themes: starting points this project owns and grows (docs/updating.md, ownership zones)."""
+"""Themes: starting points this project owns and grows (README.md, ownership zones)."""

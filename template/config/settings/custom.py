@@ -7,6 +7,9 @@ To extend a list from base.py, import it first, for example:
 
     INSTALLED_APPS = [*INSTALLED_APPS, "django_extensions"]
 
+Never write `from .base import *` here: everything this file defines is copied over
+the environment's settings, so it would put development defaults back into production.
+
 Read secrets from the environment with `env`:
 
     from .base import env

@@ -7,7 +7,6 @@ DEBUG = env.bool("DEBUG", default=True)
 # Only for local development; production refuses to start without its own SECRET_KEY.
 SECRET_KEY = env("SECRET_KEY", default="django-insecure-dev-only-0nly-f0r-l0cal-devel0pment-use")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
-EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 
 # Your overrides come last so they win (config/settings/custom.py, never updated).
 from .custom import *  # noqa: E402, F403

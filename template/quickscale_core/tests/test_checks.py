@@ -59,3 +59,17 @@ def test_missing_answers_file_is_a_warning(tmp_path):
 def test_unreadable_answers_file_is_an_error(tmp_path, content):
     root = make_project(tmp_path, content)
     assert ids(module_problems(root, [])) == ["quickscale.E001"]
+
+
+def test_hand_edited_answer_is_an_error_until_applied(tmp_path):
+    root = make_project(tmp_path, "modules: []\nuse_docker: false\nci: github\n")
+    (root / "quickscale_core").mkdir()
+    (root / "quickscale_core/applied_answers.yml").write_text(
+        "modules: []\nuse_docker: true\nci: github\n_commit: v1\n", encoding="utf-8"
+    )
+
+    [error] = module_problems(root, [])
+
+    assert error.id == "quickscale.E005"
+    assert "`use_docker`" in error.msg and "False" in error.msg and "True" in error.msg
+    assert "make update" in error.hint
