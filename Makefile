@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 DEMO ?= demo
 PORT ?= 8000
 
-.PHONY: help venv demo test test-fast lint docs docs-serve clean
+.PHONY: help venv demo test test-fast lint docs docs-serve shipped clean
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,6 +43,9 @@ docs: venv ## Build the documentation site into ./site (strict)
 
 docs-serve: venv ## Preview the documentation on :8001
 	$(BIN)/mkdocs serve -a 127.0.0.1:8001
+
+shipped: venv ## Record shipped files and choices after adding some (tests/shipped.yml)
+	$(BIN)/python tests/shipped.py
 
 clean: ## Remove the venv, caches, the demo project and the built docs
 	rm -rf $(VENV) .cache .pytest_cache site $(DEMO)

@@ -17,6 +17,9 @@ from helpers import REPO, render, run  # noqa: E402
 
 CACHE = REPO / ".cache"
 
+# Fixture modules are copied into generated projects and tested there, not here.
+collect_ignore = ["fixtures"]
+
 
 @pytest.fixture(scope="session")
 def template_snapshot(tmp_path_factory) -> Path:

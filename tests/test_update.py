@@ -289,7 +289,7 @@ def test_changing_project_slug_is_refused(versions, tmp_path, project_python):
     result = make_update(project, project_python, check=False)
 
     assert result.returncode == 2
-    assert "would delete your app folder client_acme/" in result.stderr
+    assert "would delete your app client_acme/ folder" in result.stderr
     assert head_and_status(project) == before
     assert (project / "client_acme/apps.py").exists()
 

@@ -37,6 +37,12 @@ from quickscale_core.project import (
 )
 
 CHANGELOG = "quickscale_core/CHANGELOG.md"
+# Answers that name folders holding the user's code: changing them would delete it.
+FOLDER_ANSWERS = {
+    "project_slug": "app {project_slug}/",
+    "theme": "theme quickscale_themes/{theme}/",
+    "frontend": "frontend quickscale_themes/{theme}/frontend_{frontend}/",
+}
 IGNORED_PARTS = {"__pycache__"}
 
 
@@ -240,13 +246,14 @@ def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
     added = [m for m in wanted if m not in installed]
     removed = [m for m in installed if m not in wanted]
     edited = unapplied_answers(desired, applied)
-    if "project_slug" in edited:
-        raise Refused(
-            f"`project_slug` changed in {ANSWERS_FILE} ({applied['project_slug']!r} -> "
-            f"{desired['project_slug']!r}). An update would delete your app folder "
-            f"{applied['project_slug']}/ and create an empty one, so it is not supported: "
-            f"put the old value back. Nothing was changed."
-        )
+    for key, folder in FOLDER_ANSWERS.items():
+        if key in edited:
+            raise Refused(
+                f"`{key}` changed in {ANSWERS_FILE} ({applied.get(key)!r} -> "
+                f"{desired.get(key)!r}). An update would delete your "
+                f"{folder.format(**applied)} folder with your code in it, so this is not "
+                "supported: put the old value back. Nothing was changed."
+            )
 
     modified = modified_module_files(root, applied, removed)
     if modified and not force:
