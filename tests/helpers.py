@@ -86,7 +86,8 @@ def add_fixture_modules(template: Path, names=("greetings", "shout")) -> Path:
 
     for name in names:
         shutil.copytree(FIXTURE_MODULES / name, template / "modules" / name)
-        link = template / "template" / "quickscale_modules" / f"{{% if '{name}' in modules %}}{name}{{% endif %}}"
+        conditional = f"{{% if '{name}' in modules %}}{name}{{% endif %}}"
+        link = template / "template" / "quickscale_modules" / conditional
         link.symlink_to(Path("..") / ".." / "modules" / name)
     config_path = template / "copier.yml"
     config = yaml.safe_load(config_path.read_text())

@@ -38,7 +38,7 @@ def test_slug_default_drops_leading_digits_and_punctuation(template_snapshot, tm
     [
         ("project_name", "   ", "Type a project name"),
         ("project_name", "!!!", "needs at least one letter or digit"),
-        ("project_slug", "Acme-Cloud", 'use lowercase letters, digits and underscores'),
+        ("project_slug", "Acme-Cloud", "use lowercase letters, digits and underscores"),
         ("project_slug", "1acme", "starting with a letter"),
         ("project_slug", "class", "is a Python keyword"),
         ("project_slug", "match", "is a Python keyword"),

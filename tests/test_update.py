@@ -51,7 +51,11 @@ def versions(template_snapshot, tmp_path_factory) -> Path:
         '"""The project\'s (only) user model',
     )
     (frontend / "static/starter/img/logo.svg").write_text("<svg><!-- template v2 --></svg>\n")
-    edit(repo / "CHANGELOG.md", "## Unreleased\n", "## Unreleased\n\n## 0.2.0\n\n- Sessions last two weeks.\n")
+    edit(
+        repo / "CHANGELOG.md",
+        "## Unreleased\n",
+        "## Unreleased\n\n## 0.2.0\n\n- Sessions last two weeks.\n",
+    )
     commit_all(repo, "v0.2.0")
     git(repo, "tag", "v0.2.0")
     return repo
@@ -97,16 +101,15 @@ def user_edits(project: Path) -> dict[str, str]:
     crm.mkdir()
     (crm / "__init__.py").write_text("")
     (crm / "apps.py").write_text(
-        "from django.apps import AppConfig\n\n\nclass CrmConfig(AppConfig):\n"
-        '    name = "crm"\n'
+        'from django.apps import AppConfig\n\n\nclass CrmConfig(AppConfig):\n    name = "crm"\n'
     )
     (project / "config/settings/custom.py").write_text(
-        "from .base import INSTALLED_APPS\n\nINSTALLED_APPS = [*INSTALLED_APPS, \"crm\"]\n"
+        'from .base import INSTALLED_APPS\n\nINSTALLED_APPS = [*INSTALLED_APPS, "crm"]\n'
     )
     edit(
         project / f"{THEME_FRONTEND}/templates/base.html",
-        "&copy; {% now \"Y\" %} {{ PROJECT_NAME }}",
-        "&copy; {% now \"Y\" %} {{ PROJECT_NAME }} &middot; Made by Acme Agency",
+        '&copy; {% now "Y" %} {{ PROJECT_NAME }}',
+        '&copy; {% now "Y" %} {{ PROJECT_NAME }} &middot; Made by Acme Agency',
     )
     edit(
         project / "quickscale_themes/starter/views.py",
