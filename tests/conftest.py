@@ -29,7 +29,9 @@ def template_snapshot(tmp_path_factory) -> Path:
         REPO,
         dst,
         symlinks=True,
-        ignore=shutil.ignore_patterns(".git", ".venv", ".cache", "site", "demo", "__pycache__"),
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv", ".cache", "site", "demo", "__pycache__", ".*_cache"
+        ),
     )
     return dst
 
@@ -126,4 +128,6 @@ def project_env() -> dict[str, str]:
     """Environment for commands run inside a generated project (no leaked settings)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
     env.pop("VIRTUAL_ENV", None)
+    # Users' Pythons write bytecode; leftovers in removed modules must be handled.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     return env

@@ -9,7 +9,7 @@ recorded here is gone without an entry in migration-notes.yml saying what users 
 
 from __future__ import annotations
 
-import os
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -20,16 +20,20 @@ SHIPPED_DIRS = ("template", "modules", "themes")
 
 
 def shipped_files() -> list[str]:
-    """Every file under template/, modules/ and themes/ (symlinks as links, not followed)."""
-    found = []
-    for top in SHIPPED_DIRS:
-        # os.walk does not descend into symlinked folders; record the links themselves.
-        for root, dirs, files in os.walk(REPO / top):
-            dirs[:] = [d for d in dirs if d != "__pycache__"]
-            links = [d for d in dirs if (Path(root) / d).is_symlink()]
-            for name in files + links:
-                found.append((Path(root) / name).relative_to(REPO).as_posix())
-    return sorted(found)
+    """Files under template/, modules/ and themes/ that git tracks or would track.
+
+    Symlinks count as themselves (not followed); ignored files such as caches don't count.
+    """
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "--", *SHIPPED_DIRS],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    return sorted(
+        path for path in set(listed) if (REPO / path).exists() or (REPO / path).is_symlink()
+    )
 
 
 def shipped_choices() -> list[str]:

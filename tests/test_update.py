@@ -78,6 +78,7 @@ def generate(versions: Path, dst: Path, ref: str = "v0.1.0", **data) -> Path:
 
 def make_update(project: Path, python: Path, *args: str, check: bool = True):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "VIRTUAL_ENV"))}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.update(GIT_ENV)
     return run([python, "-m", "quickscale_core.update", *args], project, env, check=check)
 

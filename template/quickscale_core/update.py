@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -163,6 +164,15 @@ def back_up(root: Path, saved: dict[str, bytes]) -> Path:
     return backup
 
 
+def remove_leftovers(folder: Path) -> None:
+    """Copier deletes a removed module's files; drop what Python left behind (bytecode)."""
+    if not folder.is_dir():
+        return
+    leftovers = [p for p in folder.rglob("*") if p.is_file()]
+    if all(IGNORED_PARTS & set(p.relative_to(folder).parts) for p in leftovers):
+        shutil.rmtree(folder)
+
+
 def run_copier_update(root: Path, desired: dict, vcs_ref: str | None) -> int:
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
         yaml.safe_dump(copier_data(desired), handle, sort_keys=True)
@@ -299,6 +309,8 @@ def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
         # Drop the temporary commit but keep Copier's result (and its conflict marks).
         git("update-ref", "HEAD", head, temp, root=root)
         git("reset", "-q", head, "--", ANSWERS_FILE, root=root)
+    for name in removed:
+        remove_leftovers(root / MODULES_PACKAGE / name)
     if saved:
         backup = back_up(root, saved)
         say(f"--force: the files you changed are saved in {backup.name}/.")
