@@ -11,7 +11,7 @@ from helpers import add_fixture_modules, render, run
 def template_with_modules(template_snapshot, tmp_path_factory):
     copy = tmp_path_factory.mktemp("with_modules") / "quickscale"
     shutil.copytree(template_snapshot, copy, symlinks=True)
-    return add_fixture_modules(copy)
+    return add_fixture_modules(copy, names=("greetings", "shout", "door"))
 
 
 def read(project, path):
@@ -78,3 +78,18 @@ def test_missing_requirement_is_refused_naming_it(template_with_modules, tmp_pat
 def test_unknown_module_is_refused(template_with_modules, tmp_path):
     with pytest.raises(ValueError, match="modules"):
         render(template_with_modules, tmp_path / "unknown", modules=["telepathy"])
+
+
+def test_accounts_module_replaces_djangos_auth_urls(
+    template_with_modules, tmp_path, project_python, project_env
+):
+    plain = render(template_with_modules, tmp_path / "plain", modules=[])
+    assert 'include("django.contrib.auth.urls")' in read(plain, "config/urls.py")
+
+    project = render(template_with_modules, tmp_path / "door", modules=["door"])
+    urls = read(project, "config/urls.py")
+    assert 'include("django.contrib.auth.urls")' not in urls
+    assert 'path("accounts/", include("quickscale_modules.door.urls"))' in urls
+    script = "from django.urls import reverse; print(reverse('login'))"
+    result = run([project_python, "manage.py", "shell", "-c", script], project, project_env)
+    assert result.stdout.strip().splitlines()[-1] == "/accounts/signin/"
