@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 DEMO ?= demo
 PORT ?= 8000
 
-.PHONY: help venv demo test test-fast lint docs docs-serve shipped clean
+.PHONY: help venv demo test test-fast lint bench docs docs-serve shipped clean
 
 help: ## List the commands
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,9 +34,12 @@ test: venv ## Run the full template test suite
 test-fast: venv ## Only the fast tier (rendering, questions, wiring)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m "not slow and not update" $(ARGS)
 
-lint: venv ## Lint the template's own Python (tests)
-	$(BIN)/ruff check tests
-	$(BIN)/ruff format --check tests
+lint: venv ## Lint the template's own Python (tests, benchmarks)
+	$(BIN)/ruff check tests benchmarks
+	$(BIN)/ruff format --check tests benchmarks
+
+bench: venv ## Print copier copy/update timings (benchmarks/)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/copier_timing.py
 
 docs: venv ## Build the documentation site into ./site (strict)
 	$(BIN)/mkdocs build --strict

@@ -1,7 +1,11 @@
 """Release discipline that protects users' edits, enforced rather than written down."""
 
+import shutil
+import sys
+from pathlib import Path
+
 import yaml
-from helpers import REPO
+from helpers import REPO, run
 from shipped import RECORD, current
 
 NOTES = yaml.safe_load((REPO / "migration-notes.yml").read_text())
@@ -57,3 +61,9 @@ def test_changelog_has_an_entry_for_the_current_work():
     changelog = (REPO / "CHANGELOG.md").read_text()
     assert "## Unreleased" in changelog
     assert changelog.count("\n## ") >= 2, "at least one released version is described"
+
+
+def test_template_tooling_passes_ruff():
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    run([ruff, "check", "--no-cache", "tests", "benchmarks"], REPO)
+    run([ruff, "format", "--check", "--no-cache", "tests", "benchmarks"], REPO)
