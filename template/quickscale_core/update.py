@@ -247,6 +247,33 @@ def applied_answers(root: Path, desired: dict) -> dict:
     return applied
 
 
+def apply_update(
+    root: Path, head: str, applied: dict, desired: dict, hand_edited: bool, vcs_ref: str | None
+) -> None:
+    if hand_edited:
+        # Copier renders the old copy from the committed answers: commit the applied ones.
+        (root / ANSWERS_FILE).write_text(
+            "# Temporary commit by `make update`; removed again below.\n"
+            + yaml.safe_dump(applied, sort_keys=True),
+            encoding="utf-8",
+        )
+        git("add", ANSWERS_FILE, root=root)
+        git("commit", "-q", "--no-verify", "-m", "quickscale: applied answers (temp)", root=root)
+
+    code = run_copier_update(root, desired, vcs_ref)
+    if code != 0:
+        raise Refused(
+            f"Copier stopped with exit code {code} (its message is above): usually an "
+            f"answer it refuses, such as an unknown module name in {ANSWERS_FILE}. "
+            "Your project is back exactly as it was."
+        )
+    if hand_edited:
+        temp = git("rev-parse", "HEAD", root=root).strip()
+        # Drop the temporary commit but keep Copier's result (and its conflict marks).
+        git("update-ref", "HEAD", head, temp, root=root)
+        git("reset", "-q", head, "--", ANSWERS_FILE, root=root)
+
+
 def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
     head = ensure_clean_git_tree(root)
     desired = load_answers(root)
@@ -286,29 +313,12 @@ def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
         )
     if edited:
         say(f"Applying edited answers: {', '.join(edited)}.")
-    if hand_edited:
-        # Copier needs the applied answers committed to render the old copy correctly.
-        (root / ANSWERS_FILE).write_text(
-            "# Temporary commit by `make update`; removed again below.\n"
-            + yaml.safe_dump(applied, sort_keys=True),
-            encoding="utf-8",
-        )
-        git("add", ANSWERS_FILE, root=root)
-        git("commit", "-q", "--no-verify", "-m", "quickscale: applied answers (temp)", root=root)
-
-    code = run_copier_update(root, desired, vcs_ref)
-    if code != 0:
+    try:
+        apply_update(root, head, applied, desired, hand_edited, vcs_ref)
+    except BaseException:
+        # Includes Ctrl-C and git errors: the tree was clean, so going back loses nothing.
         restore(root, head)
-        raise Refused(
-            f"Copier stopped with exit code {code} (its message is above): usually an "
-            f"answer it refuses, such as an unknown module name in {ANSWERS_FILE}. "
-            "Your project is back exactly as it was."
-        )
-    if hand_edited:
-        temp = git("rev-parse", "HEAD", root=root).strip()
-        # Drop the temporary commit but keep Copier's result (and its conflict marks).
-        git("update-ref", "HEAD", head, temp, root=root)
-        git("reset", "-q", head, "--", ANSWERS_FILE, root=root)
+        raise
     for name in removed:
         remove_leftovers(root / MODULES_PACKAGE / name)
     if saved:
