@@ -91,7 +91,7 @@ def add_fixture_modules(template: Path, names=("greetings", "shout")) -> Path:
         link.symlink_to(Path("..") / ".." / "modules" / name)
     config_path = template / "copier.yml"
     config = yaml.safe_load(config_path.read_text())
-    config["modules"]["choices"] = list(names)
+    config["modules"]["choices"] = list(config["modules"].get("choices") or []) + list(names)
     config["modules"].pop("when", None)
     config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     return template
@@ -123,3 +123,27 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text()
     assert text.count(old) == 1, f"{path}: expected one {old!r}"
     path.write_text(text.replace(old, new))
+
+
+def shipped_modules() -> list[str]:
+    """The `modules` choices in copier.yml (the real modules, not the test fixtures)."""
+    import yaml
+
+    config = yaml.safe_load((REPO / "copier.yml").read_text())
+    return list(config["modules"].get("choices") or [])
+
+
+def with_requirements(name: str) -> list[str]:
+    """A module plus everything it requires, transitively (what a user must select)."""
+    import yaml
+
+    selected: list[str] = []
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in selected:
+            continue
+        selected.append(current)
+        manifest = yaml.safe_load((REPO / "modules" / current / "module.yml").read_text())
+        pending += manifest.get("requires") or []
+    return sorted(selected)

@@ -9,7 +9,7 @@ import urllib.request
 
 import pytest
 from conftest import free_port
-from helpers import render, run
+from helpers import render, run, shipped_modules, with_requirements
 
 pytestmark = pytest.mark.slow
 
@@ -27,16 +27,37 @@ def test_default_project_suite_passes_on_sqlite(default_project, project_python,
     assert " passed" in result.stdout and "failed" not in result.stdout
 
 
-def test_default_project_migrates_and_passes_on_postgresql(
-    default_project, project_python, project_env, postgres_url
+@pytest.fixture(scope="module")
+def all_modules_project(template_snapshot, tmp_path_factory):
+    """The largest combination: every shipped module selected."""
+    dst = tmp_path_factory.mktemp("all_modules") / "client_acme"
+    return render(template_snapshot, dst, modules=shipped_modules())
+
+
+def test_all_modules_project_migrates_and_passes_on_postgresql(
+    all_modules_project, project_python, project_env, postgres_url
 ):
     env = {**project_env, "DATABASE_URL": postgres_url}
     manage = [project_python, "manage.py"]
-    run([*manage, "migrate", "--noinput"], default_project, env)
-    run([*manage, "makemigrations", "--check", "--dry-run"], default_project, env)
+    # The one real migrate: project suites run with --nomigrations.
+    run([*manage, "migrate", "--noinput"], all_modules_project, env)
+    run([*manage, "makemigrations", "--check", "--dry-run"], all_modules_project, env)
     result = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-                 default_project, env)  # fmt: skip
+                 all_modules_project, env)  # fmt: skip
     assert " passed" in result.stdout and "failed" not in result.stdout
+
+
+@pytest.mark.parametrize("module", shipped_modules())
+def test_each_module_alone_passes_its_project_suite(
+    module, template_snapshot, tmp_path, project_python, project_env
+):
+    selected = with_requirements(module)
+    project = render(template_snapshot, tmp_path / "client_acme", modules=selected)
+    run([project_python, "manage.py", "check", "--fail-level", "WARNING"], project, project_env)
+    result = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                 project, project_env)  # fmt: skip
+    assert " passed" in result.stdout and "failed" not in result.stdout
+    assert (project / "quickscale_modules" / module / "module.yml").exists()
 
 
 def test_other_combination_passes_its_suite(template_snapshot, tmp_path, project_python,

@@ -8,12 +8,25 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import COPIER_SYNTAX, jinja_sources, project_files, run
+from helpers import (
+    COPIER_SYNTAX,
+    jinja_sources,
+    project_files,
+    run,
+    shipped_modules,
+    with_requirements,
+)
 
 COMBINATIONS = [
-    {"theme": "starter", "frontend": "htmx", "use_docker": docker, "ci": ci}
+    {"theme": "starter", "frontend": "htmx", "use_docker": docker, "ci": ci, "modules": []}
     for docker, ci in itertools.product([True, False], ["github", "none"])
 ]
+# Every module alone (with what it requires), and all of them together.
+COMBINATIONS += [
+    {**COMBINATIONS[0], "modules": with_requirements(name)} for name in shipped_modules()
+]
+if len(shipped_modules()) > 1:
+    COMBINATIONS.append({**COMBINATIONS[0], "modules": shipped_modules()})
 
 
 def tool(name: str) -> str:
@@ -24,7 +37,10 @@ def tool(name: str) -> str:
 @pytest.fixture(
     scope="module",
     params=COMBINATIONS,
-    ids=lambda c: f"{c['theme']}-{c['frontend']}-docker{int(c['use_docker'])}-ci_{c['ci']}",
+    ids=lambda c: (
+        f"{c['theme']}-{c['frontend']}-docker{int(c['use_docker'])}-ci_{c['ci']}"
+        f"-modules_{'+'.join(c['modules']) or 'none'}"
+    ),
 )
 def rendered(request, template_snapshot, tmp_path_factory):
     from helpers import render
@@ -64,6 +80,8 @@ def test_answers_file_records_every_answer(rendered):
     project, answers = rendered
     stored = yaml.safe_load((project / ".copier-answers.yml").read_text())
     for key, value in answers.items():
+        if key == "modules" and not shipped_modules():
+            continue  # the question stays hidden (and unrecorded) until a module ships
         assert stored[key] == value
     assert {"project_name", "project_slug", "domain", "author_email"} <= set(stored)
 

@@ -11,7 +11,17 @@ from pathlib import Path
 import copier
 import pytest
 import yaml
-from helpers import GIT_ENV, REPO, add_fixture_modules, commit_all, edit, git, run
+from helpers import (
+    GIT_ENV,
+    REPO,
+    add_fixture_modules,
+    commit_all,
+    edit,
+    git,
+    run,
+    shipped_modules,
+    with_requirements,
+)
 
 pytestmark = pytest.mark.update
 
@@ -224,6 +234,27 @@ def test_add_module_by_editing_answers(versions, tmp_path, project_python, proje
     assert answers["modules"] == ["greetings"]
     assert answers["_commit"] == "v0.2.0"
     assert "the client's own logo" in (project / LOGO).read_text()
+    tests = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project,
+                project_env)  # fmt: skip
+    assert "failed" not in tests.stdout and " passed" in tests.stdout
+
+
+@pytest.mark.parametrize("module", shipped_modules())
+def test_add_each_shipped_module_to_an_existing_project(
+    module, versions, tmp_path, project_python, project_env
+):
+    project = generate(versions, tmp_path / "client_acme")
+    user_edits(project)
+    commit_all(project, "Client work")
+    set_modules(project, with_requirements(module))
+    commit_all(project, f"Add {module}")
+
+    make_update(project, project_python)
+
+    assert (project / "quickscale_modules" / module / "services.py").exists()
+    run([project_python, "manage.py", "check", "--fail-level", "WARNING"], project, project_env)
+    run([project_python, "manage.py", "makemigrations", "--check", "--dry-run"], project,
+        project_env)  # fmt: skip
     tests = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project,
                 project_env)  # fmt: skip
     assert "failed" not in tests.stdout and " passed" in tests.stdout
