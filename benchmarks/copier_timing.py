@@ -21,13 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 import copier  # noqa: E402
-import yaml  # noqa: E402
-from helpers import GIT_ENV, REPO, commit_all, edit, git  # noqa: E402
-
-
-def all_modules() -> list[str]:
-    config = yaml.safe_load((REPO / "copier.yml").read_text())
-    return list(config["modules"].get("choices") or [])
+from helpers import GIT_ENV, REPO, commit_all, edit, git, shipped_modules  # noqa: E402
 
 
 def build_versions(root: Path) -> Path:
@@ -78,7 +72,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="quickscale-bench-") as tmp:
         repo = build_versions(Path(tmp))
         print(f"{'project':<22} {'copy s':>8} {'files':>6} {'update s':>9}")
-        for label, modules in [("default", []), ("all modules", all_modules())]:
+        for label, modules in [("default", []), ("all modules", shipped_modules())]:
             copy_s, files, update_s = measure(repo, Path(tmp) / label.replace(" ", "_"), modules)
             print(f"{label + f' ({len(modules)})':<22} {copy_s:8.2f} {files:6d} {update_s:9.2f}")
 

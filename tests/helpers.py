@@ -91,7 +91,7 @@ def add_fixture_modules(template: Path, names=("greetings", "shout")) -> Path:
         link.symlink_to(Path("..") / ".." / "modules" / name)
     config_path = template / "copier.yml"
     config = yaml.safe_load(config_path.read_text())
-    config["modules"]["choices"] = list(config["modules"].get("choices") or []) + list(names)
+    config["modules"]["choices"] = choice_values(config["modules"]) + list(names)
     config["modules"].pop("when", None)
     config_path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     return template
@@ -130,7 +130,13 @@ def shipped_modules() -> list[str]:
     import yaml
 
     config = yaml.safe_load((REPO / "copier.yml").read_text())
-    return list(config["modules"].get("choices") or [])
+    return choice_values(config["modules"])
+
+
+def choice_values(question: dict) -> list:
+    """A question's choice values; copier.yml may give them as a list or as label: value."""
+    choices = question.get("choices") or []
+    return list(choices.values()) if isinstance(choices, dict) else list(choices)
 
 
 def with_requirements(name: str) -> list[str]:

@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from quickscale_core.project import installed_modules
+
 # The theme package: templates found under it are the theme's, not Django's built-in ones.
 THEME_DIR = Path(__file__).resolve().parent.parent
 
@@ -226,7 +228,13 @@ def test_500_renders_without_any_context():
 
 # Account pages (django.contrib.auth.urls)
 
+# With the auth module, allauth serves these URLs instead; its tests cover them in this theme.
+django_auth_pages = pytest.mark.skipif(
+    "auth" in installed_modules(), reason="the auth module replaces Django's account pages"
+)
 
+
+@django_auth_pages
 @pytest.mark.django_db
 def test_login_page_uses_theme_template_with_labelled_fields(client):
     response = client.get(reverse("login"))
@@ -240,6 +248,7 @@ def test_login_page_uses_theme_template_with_labelled_fields(client):
         assert f'id="{field.id_for_label}"' in response.text
 
 
+@django_auth_pages
 @pytest.mark.django_db
 def test_login_shows_form_errors(client, user):
     response = client.post(reverse("login"), {"username": EMAIL, "password": "wrong"})
@@ -248,6 +257,7 @@ def test_login_shows_form_errors(client, user):
     assert re.search(r'role="alert">\s*<p>Please enter a correct', response.text)
 
 
+@django_auth_pages
 @pytest.mark.django_db
 def test_login_with_email_lands_on_dashboard(client, user):
     response = client.post(reverse("login"), {"username": EMAIL, "password": PASSWORD}, follow=True)
@@ -256,6 +266,7 @@ def test_login_with_email_lands_on_dashboard(client, user):
     assert f"<dd>{EMAIL}</dd>" in response.text
 
 
+@django_auth_pages
 def test_logout_page_uses_theme_template(signed_in_client, settings):
     settings.LOGOUT_REDIRECT_URL = None  # Otherwise LogoutView redirects instead of rendering.
 
@@ -266,6 +277,7 @@ def test_logout_page_uses_theme_template(signed_in_client, settings):
     assert not response.wsgi_request.user.is_authenticated
 
 
+@django_auth_pages
 def test_password_change_shows_errors_next_to_fields(signed_in_client):
     response = signed_in_client.post(
         reverse("password_change"),
@@ -278,6 +290,7 @@ def test_password_change_shows_errors_next_to_fields(signed_in_client):
     assert 'class="errorlist"' in response.text
 
 
+@django_auth_pages
 @pytest.mark.django_db
 @pytest.mark.parametrize("url_name", ["password_reset_done", "password_reset_complete"])
 def test_password_reset_pages_use_theme_templates(client, url_name):
@@ -287,12 +300,14 @@ def test_password_reset_pages_use_theme_templates(client, url_name):
     _assert_from_theme(_template_paths(response)[f"registration/{url_name}.html"])
 
 
+@django_auth_pages
 def test_password_change_done_uses_theme_template(signed_in_client):
     response = signed_in_client.get(reverse("password_change_done"))
 
     _assert_from_theme(_template_paths(response)["registration/password_change_done.html"])
 
 
+@django_auth_pages
 def test_password_reset_sends_plain_text_email(client, user, mailoutbox):
     response = client.post(reverse("password_reset"), {"email": EMAIL})
 
@@ -305,6 +320,7 @@ def test_password_reset_sends_plain_text_email(client, user, mailoutbox):
     assert "didn't" in message.body  # Not HTML-escaped: this is a plain text email.
 
 
+@django_auth_pages
 def test_password_reset_confirm_accepts_a_valid_link(client, user):
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
@@ -315,6 +331,7 @@ def test_password_reset_confirm_accepts_a_valid_link(client, user):
     assert '<label for="id_new_password1">' in response.text
 
 
+@django_auth_pages
 @pytest.mark.django_db
 def test_password_reset_confirm_explains_a_bad_link(client):
     response = client.get(reverse("password_reset_confirm", args=["MQ", "bad-token"]))

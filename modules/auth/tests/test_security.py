@@ -1,0 +1,86 @@
+"""Rate limits, no account enumeration, and the admin login behind allauth."""
+
+import pytest
+from django.urls import reverse
+
+from .conftest import EMAIL, log_in, rate_limit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_repeated_failed_logins_lock_the_account_for_a_while(client, member, settings):
+    for _ in range(rate_limit(settings, "login_failed", "key")):
+        response = log_in(client, password="wrong-guess")
+        assert "not correct" in response.text
+
+    # Now even the right password is refused until the window passes (ACCOUNT_RATE_LIMITS).
+    response = log_in(client)
+
+    assert response.status_code == 200
+    assert "Too many failed login attempts" in response.text
+    assert "_auth_user_id" not in client.session
+
+
+def test_password_reset_requests_are_limited_per_address(client, member, mailoutbox, settings):
+    allowed = rate_limit(settings, "reset_password", "key")
+    for _ in range(allowed):
+        assert client.post(reverse("password_reset"), {"email": EMAIL}).status_code == 302
+
+    response = client.post(reverse("password_reset"), {"email": EMAIL})
+
+    assert response.status_code == 429
+    assert "Too many attempts" in response.text  # The module's themed 429 page.
+    assert len(mailoutbox) == allowed
+
+
+def test_signups_are_limited_per_ip(client, settings):
+    for i in range(rate_limit(settings, "signup", "ip")):
+        client.post(reverse("account_signup"), {"email": f"user{i}@example.com"})
+
+    response = client.post(reverse("account_signup"), {"email": "one-more@example.com"})
+
+    assert response.status_code == 429
+
+
+def test_password_reset_does_not_reveal_whether_an_account_exists(client, member, mailoutbox):
+    known = client.post(reverse("password_reset"), {"email": EMAIL})
+    unknown = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
+
+    assert (known.status_code, known.url) == (unknown.status_code, unknown.url)
+    # Each address gets an email; only its owner learns what it says.
+    assert [m.to for m in mailoutbox] == [[EMAIL], ["nobody@example.com"]]
+    assert "no account with this address" in mailoutbox[1].body
+
+
+def test_signup_does_not_reveal_whether_an_account_exists(client, member, mailoutbox):
+    data = {"password1": "x-Strong-pass-123", "password2": "x-Strong-pass-123"}
+    taken = client.post(reverse("account_signup"), {"email": EMAIL, **data})
+    client.cookies.clear()
+    fresh = client.post(reverse("account_signup"), {"email": "new@example.com", **data})
+
+    assert (taken.status_code, taken.url) == (fresh.status_code, fresh.url)
+    assert "already exists" in mailoutbox[0].body
+    assert mailoutbox[0].to == [EMAIL]
+
+
+def test_admin_login_goes_through_the_allauth_login(client):
+    response = client.get(reverse("admin:login"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login") + "?next=")
+
+
+def test_admin_refuses_signed_in_users_who_are_not_staff(client, member):
+    client.force_login(member)
+
+    assert client.get(reverse("admin:login")).status_code == 403
+
+
+def test_staff_reach_the_admin_after_logging_in_with_allauth(client, member):
+    member.is_staff = True
+    member.is_superuser = True
+    member.save()
+
+    log_in(client)
+
+    assert client.get(reverse("admin:index")).status_code == 200
