@@ -187,3 +187,11 @@ def test_login_by_code_when_enabled(client, member, mailoutbox):
 @pytest.mark.usefixtures("no_login_by_code")
 def test_login_by_code_is_off_by_default(client):
     assert "/accounts/login/code/" not in client.get(reverse("login")).text
+
+
+def test_landing_page_and_navigation_invite_visitors_to_sign_up(client):
+    response = client.get(reverse("home"))
+
+    signup_links = response.text.count(f'href="{reverse("account_signup")}"')
+    assert signup_links >= 3  # navigation, hero and closing call to action
+    assert f'href="{reverse("login")}"' in response.text
