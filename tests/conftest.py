@@ -13,7 +13,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from helpers import REPO, render, run  # noqa: E402
+from helpers import REPO, clean_project_env, render, run  # noqa: E402
 
 CACHE = REPO / ".cache"
 
@@ -125,9 +125,4 @@ def free_port() -> int:
 
 @pytest.fixture
 def project_env() -> dict[str, str]:
-    """Environment for commands run inside a generated project (no leaked settings)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
-    env.pop("VIRTUAL_ENV", None)
-    # Users' Pythons write bytecode; leftovers in removed modules must be handled.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    return env
+    return clean_project_env()

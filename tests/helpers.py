@@ -34,6 +34,15 @@ def jinja_sources(project: Path, slug: str) -> list[Path]:
     return rendered
 
 
+def clean_project_env() -> dict[str, str]:
+    """Environment for commands run inside a generated project (no leaked settings)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.pop("VIRTUAL_ENV", None)
+    # Users' Pythons write bytecode; leftovers in removed modules must be handled.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def render(src: Path, dst: Path, **data) -> Path:
     """Generate a project with Copier's API, trust-free, answering with defaults."""
     answers = {"project_name": "Client Acme", **data}

@@ -4,7 +4,6 @@ Versions are built in a temporary git repository (tags v0.1.0 and v0.2.0), never
 taken from tags in this repository.
 """
 
-import os
 import shutil
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from helpers import (
     GIT_ENV,
     REPO,
     add_fixture_modules,
+    clean_project_env,
     commit_all,
     edit,
     git,
@@ -87,9 +87,7 @@ def generate(versions: Path, dst: Path, ref: str = "v0.1.0", **data) -> Path:
 
 
 def make_update(project: Path, python: Path, *args: str, check: bool = True):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "VIRTUAL_ENV"))}
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env.update(GIT_ENV)
+    env = {**clean_project_env(), **GIT_ENV}
     return run([python, "-m", "quickscale_core.update", *args], project, env, check=check)
 
 
