@@ -70,7 +70,8 @@ def extra_project_requirements() -> list[str]:
 
     requirements: list[str] = []
     for manifest in sorted((REPO / "modules").glob("*/module.yml")):
-        requirements += yaml.safe_load(manifest.read_text()).get("dependencies") or []
+        data = yaml.safe_load(manifest.read_text())
+        requirements += (data.get("dependencies") or []) + (data.get("dev_dependencies") or [])
     return requirements
 
 

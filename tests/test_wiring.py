@@ -2,6 +2,7 @@
 examples only when selected, in dependency order, and its requirements are enforced."""
 
 import shutil
+import tomllib
 
 import pytest
 from helpers import add_fixture_modules, render, run
@@ -46,7 +47,9 @@ def test_selected_modules_are_wired_from_their_manifests(template_with_modules, 
     module_url = urls.index('path("greetings/", include("quickscale_modules.greetings.urls"))')
     assert module_url < urls.index('include("quickscale_themes.starter.urls")')
 
-    assert '"tomli-w==1.2.0",' in read(project, "pyproject.toml")
+    pyproject = tomllib.loads(read(project, "pyproject.toml"))
+    assert "tomli-w==1.2.0" in pyproject["project"]["dependencies"]
+    assert "tomli==2.3.0" in pyproject["dependency-groups"]["dev"]
     assert "GREETINGS_WORD=Hello" in read(project, ".env.example")
     assert (project / "quickscale_modules" / "greetings" / "module.yml").exists()
     assert (project / "quickscale_modules" / "shout" / "middleware.py").exists()
