@@ -258,6 +258,28 @@ def test_add_each_shipped_module_to_an_existing_project(
     assert "failed" not in tests.stdout and " passed" in tests.stdout
 
 
+@pytest.mark.skipif("billing" not in shipped_modules(), reason="billing is not shipped")
+def test_add_billing_to_an_auth_project(versions, tmp_path, project_python, project_env):
+    project = generate(versions, tmp_path / "client_acme", modules=["auth"])
+    user_edits(project)
+    commit_all(project, "Client work on an auth project")
+    set_modules(project, ["auth", "payments", "billing"])
+    commit_all(project, "Add billing")
+
+    result = make_update(project, project_python)
+
+    assert "add payments, billing" in result.stdout
+    base = (project / "config/settings/base.py").read_text()
+    apps = [base.index(f'"quickscale_modules.{m}",') for m in ("auth", "payments", "billing")]
+    assert apps == sorted(apps), "wired after the modules they require"
+    assert "STRIPE_SECRET_KEY" in (project / ".env.example").read_text()
+    assert "ACME_ROLLOUT = True" in base
+    run([project_python, "manage.py", "check", "--fail-level", "WARNING"], project, project_env)
+    tests = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project,
+                project_env)  # fmt: skip
+    assert "failed" not in tests.stdout and " passed" in tests.stdout
+
+
 def test_remove_untouched_module(versions, tmp_path, project_python, project_env):
     project = generate(versions, tmp_path / "client_acme", modules=["greetings"])
     set_modules(project, [])

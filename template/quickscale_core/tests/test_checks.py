@@ -19,6 +19,8 @@ def ids(messages) -> list[str]:
     return [message.id for message in messages]
 
 
+# Some modules' checks read the database (dj-stripe's webhook endpoints).
+@pytest.mark.django_db
 def test_generated_project_passes_its_own_checks():
     # Raises SystemCheckError if any check reports an error.
     call_command("check", fail_level="WARNING")

@@ -1,0 +1,111 @@
+"""The api module's Python API: API keys.
+
+Views, themes and the project's own code call these functions rather than touching ApiKey rows,
+so the guarantees hold everywhere: a key is shown once, only its hash is stored, and revoked or
+expired keys never authenticate.
+
+A key looks like `Ab3dE5gH.<43 random characters>`: the 8 characters before the dot are its
+public prefix (stored in clear, shown in lists), the whole key is 256 bits of randomness after
+the prefix. Such a key cannot be guessed, so a fast hash (SHA-256) protects it as well as a slow
+password hash would, without slowing every API request down.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import F, QuerySet
+from django.utils import timezone
+
+from .models import ApiKey
+
+PREFIX_LENGTH = 8
+_PREFIX_ALPHABET = string.ascii_letters + string.digits
+# last_used_at is written at most this often per key, not on every request.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class NewApiKey:
+    """A key just created: `key` is the only time the full key is available."""
+
+    api_key: ApiKey
+    key: str
+
+
+class InvalidApiKey(Exception):
+    """The key does not authenticate. `code` says why: "invalid", "revoked" or "expired"."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def create_key(user: AbstractBaseUser, name: str, expires_at: datetime | None = None) -> NewApiKey:
+    """Create a key for `user`. Give the returned `key` to the user now: it is not stored."""
+    while True:
+        prefix = "".join(secrets.choice(_PREFIX_ALPHABET) for _ in range(PREFIX_LENGTH))
+        if not ApiKey.objects.filter(prefix=prefix).exists():
+            break
+    key = f"{prefix}.{secrets.token_urlsafe(32)}"
+    api_key = ApiKey.objects.create(
+        user=user, name=name, prefix=prefix, hashed_key=hash_key(key), expires_at=expires_at
+    )
+    return NewApiKey(api_key=api_key, key=key)
+
+
+def keys_for(user: AbstractBaseUser) -> QuerySet[ApiKey]:
+    """The user's keys, newest first, revoked ones last."""
+    return ApiKey.objects.filter(user=user).order_by(
+        F("revoked_at").asc(nulls_first=True), "-created_at"
+    )
+
+
+def revoke_key(user: AbstractBaseUser, key_id: int) -> ApiKey | None:
+    """Revoke one of the user's keys for good; None when the user has no key with that id."""
+    api_key = ApiKey.objects.filter(user=user, pk=key_id).first()
+    if api_key is not None and api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+def authenticate(key: str) -> ApiKey:
+    """The active key matching `key`, with its user; raises InvalidApiKey otherwise.
+
+    Records the time of use (at most once a minute per key).
+    """
+    prefix, dot, secret = key.partition(".")
+    if not dot or len(prefix) != PREFIX_LENGTH or not secret:
+        raise InvalidApiKey("invalid", "Invalid API key.")
+    api_key = ApiKey.objects.select_related("user").filter(prefix=prefix).first()
+    # Compared in constant time, so response times say nothing about how much of a key matched.
+    if api_key is None or not hmac.compare_digest(api_key.hashed_key, hash_key(key)):
+        raise InvalidApiKey("invalid", "Invalid API key.")
+    if api_key.is_revoked:
+        raise InvalidApiKey("revoked", "This API key has been revoked.")
+    if api_key.is_expired:
+        raise InvalidApiKey("expired", "This API key has expired.")
+    if not api_key.user.is_active:
+        raise InvalidApiKey("invalid", "Invalid API key.")
+    now = timezone.now()
+    if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_PRECISION:
+        ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
+        api_key.last_used_at = now
+    return api_key
+
+
+def key_of_request(request) -> ApiKey | None:
+    """The API key a DRF request was authenticated with, or None (session or anonymous)."""
+    return request.auth if isinstance(request.auth, ApiKey) else None

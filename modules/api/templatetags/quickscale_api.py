@@ -1,0 +1,11 @@
+from django import template
+
+from .. import services
+
+register = template.Library()
+
+
+@register.simple_tag
+def active_api_key_count(user) -> int:
+    """How many of the user's API keys still work (for the account settings page)."""
+    return sum(key.is_active for key in services.keys_for(user))

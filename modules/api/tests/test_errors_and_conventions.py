@@ -1,0 +1,97 @@
+"""Consistent JSON error bodies, pagination and filtering conventions."""
+
+import pytest
+
+from quickscale_modules.api import services
+from quickscale_modules.api.models import ApiKey
+
+from .conftest import WHOAMI, bearer
+
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("quickscale_modules.api.tests.urls")]
+
+
+def test_validation_errors_list_the_fields(client, new_key):
+    response = client.post(
+        "/api/v1/test/notes/",
+        {"title": "far too long a title", "count": 0},
+        content_type="application/json",
+        headers=bearer(new_key.key),
+    )
+
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["status"], body["code"], body["detail"]) == (400, "invalid", "Invalid input.")
+    assert set(body["errors"]) == {"title", "count"}
+    assert all(isinstance(messages, list) for messages in body["errors"].values())
+
+
+def test_malformed_json_is_a_400_in_the_same_shape(client, new_key):
+    response = client.post(
+        "/api/v1/test/notes/",
+        "{not json",
+        content_type="application/json",
+        headers=bearer(new_key.key),
+    )
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
+
+
+def test_unsupported_method_and_media_type(client, new_key):
+    response = client.delete(WHOAMI, headers=bearer(new_key.key))
+
+    assert response.status_code == 405
+    assert response.json()["code"] == "method_not_allowed"
+    assert "GET" in response["Allow"]
+
+    response = client.post(
+        "/api/v1/test/notes/", "title=x", content_type="text/plain", headers=bearer(new_key.key)
+    )
+    assert (response.status_code, response.json()["code"]) == (415, "unsupported_media_type")
+
+
+def test_lists_are_paginated(client, member, new_key):
+    for i in range(4):
+        services.create_key(member, f"key {i}")
+
+    response = client.get("/api/v1/test/keys/?page_size=2&page=2", headers=bearer(new_key.key))
+
+    body = response.json()
+    assert body["count"] == 5
+    assert len(body["results"]) == 2
+    assert body["next"].endswith("page=3&page_size=2")
+    assert body["previous"]
+
+
+def test_a_page_past_the_end_is_a_json_404(client, new_key):
+    response = client.get("/api/v1/test/keys/?page=9", headers=bearer(new_key.key))
+
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_page_size_is_capped_at_100(client, member, new_key):
+    ApiKey.objects.bulk_create(
+        ApiKey(user=member, name=f"k{i}", prefix=f"p{i:07d}", hashed_key="-") for i in range(100)
+    )
+
+    response = client.get("/api/v1/test/keys/?page_size=1000", headers=bearer(new_key.key))
+
+    body = response.json()
+    assert body["count"] == 101
+    assert len(body["results"]) == 100
+
+
+def test_search_and_ordering_conventions(client, member, new_key):
+    services.create_key(member, "Billing sync")
+    services.create_key(member, "Analytics export")
+
+    searched = client.get("/api/v1/test/keys/?search=sync", headers=bearer(new_key.key)).json()
+    ordered = client.get("/api/v1/test/keys/?ordering=-name", headers=bearer(new_key.key)).json()
+
+    assert [k["name"] for k in searched["results"]] == ["Billing sync"]
+    assert [k["name"] for k in ordered["results"]] == [
+        "Deploy script",
+        "Billing sync",
+        "Analytics export",
+    ]

@@ -1,0 +1,208 @@
+"""Subscribing, the webhook-driven subscription lifecycle, and what it means for entitlements."""
+
+import pytest
+from django.urls import reverse
+from djstripe.models import Customer
+
+from quickscale_modules.billing import services
+from quickscale_modules.payments.tests.stripe_fake import deliver, event, fixture
+
+pytestmark = pytest.mark.django_db
+MONTHLY = "price_QsProMonth00001"
+YEARLY = "price_QsProYear000001"
+
+
+@pytest.fixture
+def member(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def customer(catalog, user):
+    stripe_customer = fixture("customer")
+    stripe_customer["metadata"] = {"djstripe_subscriber": str(user.pk)}
+    catalog.add(stripe_customer)
+    return Customer.sync_from_stripe_data(stripe_customer)
+
+
+def subscription(catalog, user, price=MONTHLY, **changes):
+    """The user's subscription as Stripe would send it now, with `changes` applied."""
+    data = fixture("subscription", price=catalog.objects[price], user=str(user.pk))
+    data.update(changes)
+    catalog.add(data)
+    return data
+
+
+def send(client, catalog, event_type, obj, **kwargs):
+    response = deliver(client, event(event_type, obj, **kwargs))
+    assert response.status_code == 200, response.content
+    return response
+
+
+def test_subscribe_starts_checkout_in_subscription_mode(member, catalog, user):
+    response = member.post(reverse("billing:subscribe", args=[YEARLY]))
+
+    [checkout] = catalog.requests("POST", "/v1/checkout/sessions")
+    customer = Customer.objects.get(subscriber=user)
+    assert checkout["mode"] == "subscription"
+    assert checkout["customer"] == customer.id
+    assert checkout["line_items[0][price]"] == YEARLY
+    assert checkout["metadata[djstripe_subscriber]"] == str(user.pk)
+    assert checkout["subscription_data[metadata][plan]"] == "pro"
+    assert checkout["success_url"] == (
+        "http://testserver/billing/checkout/success/?session_id={CHECKOUT_SESSION_ID}"
+    )
+    assert checkout["cancel_url"] == "http://testserver/billing/checkout/cancelled/"
+    assert response.status_code == 302
+    assert response.url.startswith("https://checkout.stripe.com/")
+
+
+def test_subscribe_refuses_one_time_prices(member, catalog):
+    response = member.post(reverse("billing:subscribe", args=["price_QsCredits00001"]))
+
+    assert response.status_code == 404
+    assert not catalog.requests("POST", "/v1/checkout/sessions")
+
+
+def test_subscribe_sends_subscribers_to_billing_settings(member, catalog, customer, user):
+    send(member, catalog, "customer.subscription.created", subscription(catalog, user))
+
+    response = member.post(reverse("billing:subscribe", args=[YEARLY]))
+
+    assert response.status_code == 302
+    assert response.url == reverse("billing:settings")
+    assert not catalog.requests("POST", "/v1/checkout/sessions")
+
+
+def test_success_page_waits_for_the_webhook(member, catalog, customer, user):
+    session = fixture("checkout_session_subscription", user=str(user.pk))
+    url = f"{reverse('billing:success')}?session_id={session['id']}"
+
+    before = member.get(url)
+
+    assert "Confirming your subscription" in before.text
+    assert '<meta http-equiv="refresh"' in before.text
+    assert not services.has_entitlement(user, "exports")
+
+    catalog.add(session)
+    subscription(catalog, user)
+    send(member, catalog, "checkout.session.completed", session)
+    after = member.get(url)
+
+    assert "You're on Pro" in after.text
+    assert 'http-equiv="refresh"' not in after.text
+    assert services.has_entitlement(user, "exports")
+
+
+def test_checkout_completion_links_a_new_customer_to_the_user(member, catalog, user):
+    # The customer is only known to Stripe (e.g. created by Checkout): the session's
+    # metadata carries the user's ID, and dj-stripe links the customer to the user.
+    stripe_customer = fixture("customer")
+    catalog.add(stripe_customer)
+    session = fixture("checkout_session_subscription", user=str(user.pk))
+    catalog.add(session)
+    subscription(catalog, user)
+
+    send(member, catalog, "checkout.session.completed", session)
+
+    assert Customer.objects.get(id=stripe_customer["id"]).subscriber == user
+    assert services.billing_state(user).plan_key == "pro"
+
+
+def test_lifecycle_events_change_entitlements_immediately(member, catalog, customer, user):
+    assert services.billing_state(user).plan_key == "free"
+    assert services.entitlement_limit(user, "projects") == 3
+
+    send(member, catalog, "customer.subscription.created", subscription(catalog, user))
+    assert services.has_entitlement(user, "exports")
+    assert services.entitlement_limit(user, "projects") == 20
+
+    # The renewal payment failed: Stripe retries, the paid features pause meanwhile.
+    past_due = subscription(catalog, user, status="past_due")
+    send(
+        member,
+        catalog,
+        "customer.subscription.updated",
+        past_due,
+        previous_attributes={"status": "active"},
+    )
+    state = services.billing_state(user)
+    assert state.status == "past_due" and not state.entitled
+    assert not services.has_entitlement(user, "exports")
+    assert services.entitlement_limit(user, "projects") == 3
+
+    # The card was updated and the invoice paid.
+    send(member, catalog, "customer.subscription.updated", subscription(catalog, user))
+    assert services.has_entitlement(user, "exports")
+
+    # Cancelled at period end in the portal: still entitled until then, with an end date.
+    ending = subscription(catalog, user, cancel_at_period_end=True)
+    send(
+        member,
+        catalog,
+        "customer.subscription.updated",
+        ending,
+        previous_attributes={"cancel_at_period_end": False},
+    )
+    state = services.billing_state(user)
+    assert state.entitled and state.cancels_at is not None and state.renews_at is None
+    assert state.cancels_at.timestamp() == 1769904000
+
+    # The period ended: Stripe deletes the subscription.
+    canceled = subscription(catalog, user, status="canceled", ended_at=1769904000)
+    send(member, catalog, "customer.subscription.deleted", canceled)
+    assert services.billing_state(user).plan_key == "free"
+    assert not services.has_entitlement(user, "exports")
+
+
+def test_trialing_counts_and_unknown_features_do_not(member, catalog, customer, user):
+    send(
+        member,
+        catalog,
+        "customer.subscription.created",
+        subscription(catalog, user, status="trialing"),
+    )
+
+    assert services.has_entitlement(user, "priority_support")
+    assert not services.has_entitlement(user, "sso")  # Only the business plan has it.
+    assert services.entitlement_limit(user, "no_such_limit") == 0
+
+
+def test_past_due_can_be_configured_to_keep_access(member, catalog, customer, user, settings):
+    settings.BILLING_ENTITLED_STATUSES = ["active", "trialing", "past_due"]
+
+    send(
+        member,
+        catalog,
+        "customer.subscription.created",
+        subscription(catalog, user, status="past_due"),
+    )
+
+    assert services.has_entitlement(user, "exports")
+
+
+def test_anonymous_users_get_nothing_but_the_free_plan(catalog):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert not services.has_entitlement(AnonymousUser(), "exports")
+    assert services.entitlement_limit(AnonymousUser(), "projects") == 3
+
+
+def test_portal_opens_a_stripe_portal_session(member, catalog, customer, user):
+    response = member.post(reverse("billing:portal"))
+
+    [request] = catalog.requests("POST", "/v1/billing_portal/sessions")
+    assert request == {"customer": customer.id, "return_url": "http://testserver/billing/"}
+    assert response.status_code == 302
+    assert response.url.startswith("https://billing.stripe.com/p/session/")
+
+
+def test_portal_needs_post_and_keys(member, settings, catalog):
+    assert member.get(reverse("billing:portal")).status_code == 405
+
+    settings.STRIPE_SECRET_KEY = ""
+    response = member.post(reverse("billing:portal"), follow=True)
+
+    assert "Stripe keys are missing" in response.text
+    assert not catalog.requests("POST", "/v1/billing_portal/sessions")

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
+from djstripe.models import Customer
+
+from . import services
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="payments_purge_customer")
+def purge_stripe_customer(sender, instance, **kwargs):
+    """Deleting a user deletes their Stripe customer, which cancels their subscriptions.
+
+    Runs inside the account deletion's transaction: if Stripe refuses, the user is not deleted,
+    so nobody keeps being billed for an account that no longer exists. Stripe keeps its own
+    record of past payments and invoices, as accounting law requires.
+    """
+    customers = Customer.objects.filter(subscriber=instance, date_purged__isnull=True)
+    if not customers.exists():
+        return
+    services.stripe_options()  # Raises PaymentsNotConfigured when the keys are gone.
+    for customer in customers:
+        customer.purge()  # Deletes the customer in Stripe, then unlinks the local record.

@@ -1,0 +1,237 @@
+import pytest
+from django.urls import reverse
+from djstripe.models import Customer
+
+from quickscale_modules.payments import services
+
+from .stripe_fake import deliver, event, fixture
+
+pytestmark = pytest.mark.django_db
+CREDITS = "price_QsCredits00001"
+
+
+@pytest.fixture
+def member(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_purchases_page_needs_login(client):
+    response = client.get(reverse("payments:purchases"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_purchases_page_without_keys_says_what_to_configure(member, settings):
+    settings.STRIPE_SECRET_KEY = settings.STRIPE_PUBLISHABLE_KEY = (
+        settings.STRIPE_WEBHOOK_SECRET
+    ) = ""
+
+    response = member.get(reverse("payments:purchases"))
+
+    assert response.status_code == 200
+    assert "Payments are not set up yet" in response.text
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
+        assert f"<code>{name}</code>" in response.text
+    assert "Buy now" not in response.text
+
+
+def test_buy_without_keys_explains_instead_of_failing(member, settings, catalog):
+    settings.STRIPE_SECRET_KEY = ""
+
+    response = member.post(reverse("payments:buy", args=[CREDITS]), follow=True)
+
+    assert response.status_code == 200
+    assert "Stripe keys are missing" in response.text
+    assert not catalog.requests("POST", "/v1/checkout/sessions")
+
+
+def test_purchases_page_lists_one_time_prices(member, catalog):
+    response = member.get(reverse("payments:purchases"))
+
+    assert "Credit pack" in response.text
+    assert "49.00 EUR" in response.text
+    assert f'action="{reverse("payments:buy", args=[CREDITS])}"' in response.text
+    assert "Pro" not in response.text.split("<main", 1)[1]  # Recurring prices belong to billing.
+
+
+def test_buy_creates_a_customer_and_a_checkout_session(member, catalog, user):
+    response = member.post(reverse("payments:buy", args=[CREDITS]))
+
+    [customer_request] = catalog.requests("POST", "/v1/customers")
+    assert customer_request["email"] == user.email
+    assert customer_request["metadata[djstripe_subscriber]"] == str(user.pk)
+    customer = Customer.objects.get(subscriber=user)
+
+    [checkout] = catalog.requests("POST", "/v1/checkout/sessions")
+    assert checkout["mode"] == "payment"
+    assert checkout["customer"] == customer.id
+    assert checkout["line_items[0][price]"] == CREDITS
+    assert checkout["line_items[0][quantity]"] == "1"
+    assert checkout["metadata[djstripe_subscriber]"] == str(user.pk)
+    assert checkout["payment_intent_data[metadata][price]"] == CREDITS
+    assert checkout["success_url"] == "http://testserver/payments/receipt/{CHECKOUT_SESSION_ID}/"
+    assert checkout["cancel_url"] == "http://testserver/payments/cancelled/"
+    assert response.status_code == 302
+    assert response.url.startswith("https://checkout.stripe.com/c/pay/cs_test_")
+
+
+def test_buy_reuses_the_users_customer(member, catalog, user):
+    member.post(reverse("payments:buy", args=[CREDITS]))
+    member.post(reverse("payments:buy", args=[CREDITS]))
+
+    assert len(catalog.requests("POST", "/v1/customers")) == 1
+    assert len(catalog.requests("POST", "/v1/checkout/sessions")) == 2
+
+
+def test_buy_refuses_recurring_prices_and_get(member, catalog):
+    assert member.post(reverse("payments:buy", args=["price_QsProMonth00001"])).status_code == 404
+    assert member.get(reverse("payments:buy", args=[CREDITS])).status_code == 405
+
+
+def _customer_of(catalog, user):
+    stripe_customer = fixture("customer")
+    stripe_customer["metadata"] = {"djstripe_subscriber": str(user.pk)}
+    catalog.add(stripe_customer)
+    return Customer.sync_from_stripe_data(stripe_customer)
+
+
+def _complete_payment(client, catalog, user):
+    catalog.add(
+        fixture("payment_intent", user=str(user.pk)),
+        fixture("charge"),
+        fixture("checkout_session_payment", user=str(user.pk)),
+    )
+    session = catalog.objects["cs_test_QsPaymentSession0001"]
+    assert deliver(client, event("checkout.session.completed", session)).status_code == 200
+    assert (
+        deliver(
+            client, event("charge.succeeded", catalog.objects["ch_QsCharge000000001"])
+        ).status_code
+        == 200
+    )
+
+
+def test_receipt_waits_for_the_webhook(member, catalog, user):
+    _customer_of(catalog, user)
+    url = reverse("payments:receipt", args=["cs_test_QsPaymentSession0001"])
+
+    before = member.get(url)
+
+    assert "Confirming your payment" in before.text
+    assert '<meta http-equiv="refresh"' in before.text
+    assert "Thank you" not in before.text
+
+    _complete_payment(member, catalog, user)
+    after = member.get(url)
+
+    assert "Thank you for your purchase" in after.text
+    assert "Credit pack" in after.text
+    assert "49.00 EUR" in after.text
+    assert "pi_QsPaymentIntent01" in after.text
+    assert 'http-equiv="refresh"' not in after.text
+
+
+def test_purchases_list_the_users_payments(member, catalog, user):
+    _customer_of(catalog, user)
+    _complete_payment(member, catalog, user)
+
+    [purchase] = services.purchases(user)
+    page = member.get(reverse("payments:purchases"))
+
+    assert purchase.status == "paid" and purchase.amount == 4900
+    assert reverse("payments:receipt", args=[purchase.session_id]) in page.text
+
+
+def test_receipt_of_someone_else_is_not_found(client, catalog, user, django_user_model):
+    _customer_of(catalog, user)
+    _complete_payment(client, catalog, user)
+    other = django_user_model.objects.create_user(email="eve@example.com", password="x-123456-y")
+    client.force_login(other)
+
+    response = client.get(reverse("payments:receipt", args=["cs_test_QsPaymentSession0001"]))
+
+    assert response.status_code == 404
+
+
+def test_refund_calls_stripe_and_the_webhook_marks_the_receipt(member, catalog, user):
+    _customer_of(catalog, user)
+    _complete_payment(member, catalog, user)
+
+    refund = services.refund("pi_QsPaymentIntent01", amount=4900, reason="requested_by_customer")
+
+    [request] = catalog.requests("POST", "/v1/refunds")
+    assert request == {
+        "payment_intent": "pi_QsPaymentIntent01",
+        "amount": "4900",
+        "reason": "requested_by_customer",
+    }
+    assert refund.status == "succeeded"
+
+    refunded = dict(catalog.objects["ch_QsCharge000000001"], refunded=True, amount_refunded=4900)
+    catalog.add(refunded)
+    assert deliver(member, event("charge.refunded", refunded)).status_code == 200
+
+    response = member.get(reverse("payments:receipt", args=["cs_test_QsPaymentSession0001"]))
+    assert "Refunded" in response.text
+
+
+def test_refund_without_keys_raises_a_clear_error(settings):
+    settings.STRIPE_SECRET_KEY = ""
+
+    with pytest.raises(services.PaymentsNotConfigured, match="STRIPE_SECRET_KEY"):
+        services.refund("pi_QsPaymentIntent01")
+
+
+def test_cancel_page_says_nothing_was_charged(member):
+    response = member.get(reverse("payments:cancel"))
+
+    assert "nothing was charged" in response.text
+
+
+def test_staff_can_read_customers_and_payments_in_the_admin(client, catalog, user, admin_user):
+    _customer_of(catalog, user)
+    _complete_payment(client, catalog, user)
+    client.force_login(admin_user)
+
+    for model in ("customer", "charge", "session", "webhookeventtrigger"):
+        response = client.get(reverse(f"admin:djstripe_{model}_changelist"))
+        assert response.status_code == 200, model
+
+
+def test_refund_command_for_staff(catalog, capsys):
+    from django.core.management import call_command
+
+    call_command("payments_refund", "pi_QsPaymentIntent01", "--amount", "1000")
+
+    [request] = catalog.requests("POST", "/v1/refunds")
+    assert request["payment_intent"] == "pi_QsPaymentIntent01"
+    assert request["amount"] == "1000"
+    assert request["reason"] == "requested_by_customer"
+    assert ": succeeded" in capsys.readouterr().out
+
+
+def test_refund_command_refuses_other_ids(stripe_settings):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="not a PaymentIntent ID"):
+        call_command("payments_refund", "ch_QsCharge000000001")
+
+
+def test_deleting_a_user_deletes_their_stripe_customer(catalog, user):
+    customer = _customer_of(catalog, user)
+
+    user.delete()
+
+    assert catalog.requests("DELETE", f"/v1/customers/{customer.id}") == [{}]
+    customer.refresh_from_db()
+    assert customer.subscriber is None and customer.date_purged is not None
+
+
+def test_user_deletion_stops_when_stripe_keys_are_gone(catalog, user, settings):
+    _customer_of(catalog, user)
+    settings.STRIPE_SECRET_KEY = ""
+
+    with pytest.raises(services.PaymentsNotConfigured):
+        user.delete()
