@@ -7,15 +7,9 @@ from djstripe.models import Customer
 from quickscale_modules.billing import services
 from quickscale_modules.payments.tests.stripe_fake import deliver, event, fixture
 
+from .conftest import MONTHLY, YEARLY
+
 pytestmark = pytest.mark.django_db
-MONTHLY = "price_QsProMonth00001"
-YEARLY = "price_QsProYear000001"
-
-
-@pytest.fixture
-def member(client, user):
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
