@@ -76,10 +76,12 @@ def test_other_combination_passes_its_suite(template_snapshot, tmp_path, project
     assert " passed" in result.stdout
 
 
-def test_production_settings_pass_check_deploy(default_project, project_python, project_env):
+@pytest.mark.parametrize("which", ["default_project", "all_modules_project"])
+def test_production_settings_pass_check_deploy(which, request, project_python, project_env):
+    project = request.getfixturevalue(which)
     result = run(
         [project_python, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        default_project,
+        project,
         {**project_env, **PROD_ENV},
     )
     assert "System check identified no issues" in result.stdout
