@@ -1,0 +1,30 @@
+import pytest
+
+from quickscale_themes.todo import services
+
+
+@pytest.fixture
+def other_user(django_user_model):
+    return django_user_model.objects.create_user(
+        email="someone-else@example.com", password="another-horse-battery-staple"
+    )
+
+
+@pytest.fixture
+def member(client, user):
+    """The test client, signed in as `user`."""
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def groceries(user):
+    return services.create_list(user, name="Groceries")
+
+
+@pytest.fixture
+def theirs(other_user):
+    """A list with a task that belongs to another user."""
+    todo_list = services.create_list(other_user, name="Private plans")
+    services.add_task(other_user, todo_list, title="Secret task")
+    return todo_list

@@ -1,0 +1,241 @@
+"""The pages, with and without htmx: each write answers a fragment to htmx and a redirect
+to a plain form post, and nobody reaches another user's lists."""
+
+import pytest
+from django.urls import reverse
+
+from quickscale_themes.todo import services
+from quickscale_themes.todo.models import Task, TodoList
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true"}
+
+
+def detail(todo_list, query=""):
+    url = reverse("todo:list_detail", args=[todo_list.pk])
+    return f"{url}?{query}" if query else url
+
+
+def test_pages_need_a_signed_in_user(client, groceries):
+    for url in (reverse("todo:lists"), detail(groceries)):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
+
+
+def test_lists_page_shows_lists_with_counts(member, user, groceries):
+    services.add_task(user, groceries, title="Milk")
+
+    response = member.get(reverse("todo:lists"))
+
+    assert response.status_code == 200
+    assert response.templates[0].name == "todo/lists.html"
+    page = response.content.decode()
+    assert "Groceries" in page and "1 open" in page
+    assert 'href="/lists/"' in page  # the "Lists" entry in the main navigation
+
+
+def test_create_list_without_javascript_redirects_to_it(member, user):
+    response = member.post(reverse("todo:list_create"), {"name": "Home"})
+
+    todo_list = TodoList.objects.get(owner=user)
+    assert response.status_code == 302
+    assert response["Location"] == detail(todo_list)
+
+
+def test_create_list_with_htmx_answers_the_panel(member, user):
+    response = member.post(reverse("todo:list_create"), {"name": "Home"}, headers=HTMX)
+
+    assert response.status_code == 200
+    assert [t.name for t in response.templates][0] == "todo/partials/lists_panel.html"
+    assert b"<html" not in response.content
+    assert "Home" in response.content.decode()
+    assert TodoList.objects.filter(owner=user, name="Home").exists()
+
+
+def test_invalid_list_names_are_shown_on_the_form(member, user, groceries):
+    response = member.post(reverse("todo:list_create"), {"name": "groceries"})
+    assert response.status_code == 400
+    assert "You already have a list with this name." in response.content.decode()
+
+    response = member.post(reverse("todo:list_create"), {"name": ""}, headers=HTMX)
+    assert response.status_code == 200  # htmx only swaps 2xx responses
+    assert "This field is required." in response.content.decode()
+    assert TodoList.objects.filter(owner=user).count() == 1
+
+
+def test_detail_page_and_its_htmx_panel(member, user, groceries):
+    services.add_task(user, groceries, title="Milk")
+
+    page = member.get(detail(groceries))
+    panel = member.get(detail(groceries), headers=HTMX)
+
+    assert page.status_code == panel.status_code == 200
+    assert b"<html" in page.content and b"<html" not in panel.content
+    assert b'id="task-panel"' in panel.content and b"Milk" in panel.content
+    assert "HX-Request" in page["Vary"]
+
+
+def test_filters_and_search_in_the_query(member, user, groceries):
+    services.add_task(user, groceries, title="Milk")
+    services.set_done(user, services.add_task(user, groceries, title="Eggs"), True)
+
+    done = member.get(detail(groceries, "status=done")).content.decode()
+    assert "Eggs" in done and "Milk" not in done
+    found = member.get(detail(groceries, "status=all&q=mil")).content.decode()
+    assert "Milk" in found and "Eggs" not in found
+
+
+def test_add_task_keeps_the_filter_and_validates(member, user, groceries):
+    url = reverse("todo:task_create", args=[groceries.pk])
+    back = detail(groceries, "status=all")
+
+    response = member.post(url, {"title": "Milk", "priority": "3", "next": back})
+    assert response.status_code == 302 and response["Location"] == back
+    task = Task.objects.get()
+    assert (task.title, task.priority, task.due_date) == ("Milk", 3, None)
+
+    response = member.post(url, {"title": "", "priority": "2", "next": back}, headers=HTMX)
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert Task.objects.count() == 1
+
+
+def test_add_task_with_htmx_returns_the_panel_and_focuses_the_form(member, groceries):
+    url = reverse("todo:task_create", args=[groceries.pk])
+
+    response = member.post(url, {"title": "Milk", "priority": "2"}, headers=HTMX)
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.lstrip().startswith("{") is False and 'id="task-panel"' in body
+    assert "Milk" in body and 'data-todo-focus="id_title"' in body
+
+
+def test_next_cannot_point_elsewhere(member, groceries):
+    url = reverse("todo:task_create", args=[groceries.pk])
+    for evil in ("https://evil.example/", "/admin/", "//evil.example/lists/1/"):
+        response = member.post(url, {"title": "Milk", "priority": "2", "next": evil})
+        assert response["Location"] == detail(groceries)
+
+
+def test_toggle_move_and_delete_without_javascript(member, user, groceries):
+    milk = services.add_task(user, groceries, title="Milk")
+    eggs = services.add_task(user, groceries, title="Eggs")
+
+    response = member.post(reverse("todo:task_move", args=[eggs.pk]), {"direction": "up"})
+    assert response.status_code == 302
+    assert [t.title for t in Task.objects.order_by("position")] == ["Eggs", "Milk"]
+
+    member.post(reverse("todo:task_toggle", args=[milk.pk]))
+    milk.refresh_from_db()
+    assert milk.done
+
+    member.post(reverse("todo:task_delete", args=[milk.pk]))
+    assert not Task.objects.filter(pk=milk.pk).exists()
+
+
+def test_toggle_with_htmx_updates_counts_in_the_panel(member, user, groceries):
+    milk = services.add_task(user, groceries, title="Milk")
+
+    response = member.post(
+        reverse("todo:task_toggle", args=[milk.pk]), {"next": detail(groceries)}, headers=HTMX
+    )
+
+    body = response.content.decode()
+    # The open view no longer lists it; the Done tab counts it.
+    assert "Nothing left to do" in body
+    assert 'Done <span class="todo-tab__count">1</span>' in body
+
+
+def test_inline_edit_with_htmx(member, user, groceries):
+    milk = services.add_task(user, groceries, title="Milk")
+    url = reverse("todo:task_edit", args=[milk.pk])
+
+    row = member.get(url, headers=HTMX)
+    assert row.templates[0].name == "todo/partials/task_edit_row.html"
+    assert f'id="task-{milk.pk}"' in row.content.decode()
+
+    response = member.post(url, {"title": "Oat milk", "priority": "2"}, headers=HTMX)
+    assert 'id="task-panel"' in response.content.decode()
+    milk.refresh_from_db()
+    assert milk.title == "Oat milk"
+
+
+def test_edit_page_without_javascript(member, user, groceries):
+    milk = services.add_task(user, groceries, title="Milk")
+    url = reverse("todo:task_edit", args=[milk.pk])
+
+    assert member.get(url).templates[0].name == "todo/task_edit.html"
+    response = member.post(url, {"title": "", "priority": "2"})
+    assert response.status_code == 400
+    milk.refresh_from_db()
+    assert milk.title == "Milk"
+
+
+def test_rename_and_delete_list(member, user, groceries):
+    response = member.post(
+        reverse("todo:list_rename", args=[groceries.pk]), {"rename-name": "Food"}
+    )
+    assert response.status_code == 302
+    groceries.refresh_from_db()
+    assert groceries.name == "Food"
+
+    confirm = member.get(reverse("todo:list_delete", args=[groceries.pk]))
+    assert b"Delete this list?" in confirm.content
+    response = member.post(reverse("todo:list_delete", args=[groceries.pk]), headers=HTMX)
+    assert response["HX-Redirect"] == reverse("todo:lists")
+    assert not TodoList.objects.exists()
+
+
+def test_rename_to_a_taken_name_keeps_the_old_one(member, user, groceries):
+    services.create_list(user, name="Home")
+
+    response = member.post(
+        reverse("todo:list_rename", args=[groceries.pk]), {"rename-name": "HOME"}
+    )
+
+    assert response.status_code == 400
+    assert "You already have a list with this name." in response.content.decode()
+    groceries.refresh_from_db()
+    assert groceries.name == "Groceries"
+
+
+def test_another_users_lists_and_tasks_are_404(member, theirs):
+    task = theirs.tasks.get()
+    gets = [
+        detail(theirs),
+        reverse("todo:list_delete", args=[theirs.pk]),
+        reverse("todo:task_edit", args=[task.pk]),
+    ]
+    posts = [
+        reverse("todo:list_rename", args=[theirs.pk]),
+        reverse("todo:list_delete", args=[theirs.pk]),
+        reverse("todo:task_create", args=[theirs.pk]),
+        reverse("todo:task_edit", args=[task.pk]),
+        reverse("todo:task_toggle", args=[task.pk]),
+        reverse("todo:task_move", args=[task.pk]),
+        reverse("todo:task_delete", args=[task.pk]),
+    ]
+    for url in gets:
+        assert member.get(url).status_code == 404, url
+    for url in posts:
+        assert (
+            member.post(url, {"title": "x", "name": "x", "direction": "up"}).status_code == 404
+        ), url
+    task.refresh_from_db()
+    assert (task.title, task.done) == ("Secret task", False)
+    assert TodoList.objects.filter(pk=theirs.pk).exists()
+
+
+def test_dashboard_links_to_the_lists_and_loads_the_summary(member, user, groceries):
+    services.add_task(user, groceries, title="Milk")
+
+    dashboard = member.get(reverse("dashboard")).content.decode()
+    assert reverse("todo:summary") in dashboard and "Your tasks" in dashboard
+
+    summary = member.get(reverse("todo:summary"), headers=HTMX)
+    assert summary.templates[0].name == "todo/partials/dashboard_card_body.html"
+    assert "<dt>Open tasks</dt><dd>1</dd>" in summary.content.decode()
+    assert member.get(reverse("todo:summary"))["Location"] == reverse("todo:lists")

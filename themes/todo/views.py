@@ -1,0 +1,281 @@
+"""Thin views: parse the request, call selectors (reads) and services (writes), render.
+
+Every page works without JavaScript (forms post, then redirect); with htmx the
+same URLs answer with the fragment to swap (templates/todo/partials/), so nothing reloads
+the whole page. htmx error fragments are sent with status 200 because htmx 2 does not swap
+4xx responses; full pages with errors use 400.
+"""
+
+from urllib.parse import parse_qs, urlsplit
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from . import selectors, services
+from .forms import ListForm, MoveForm, TaskForm
+
+
+def _attach_errors(form, error: ValidationError) -> None:
+    """Puts a service's ValidationError on the form: on the field it names, else on top."""
+    for field, field_messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_messages)
+
+
+def _vary(response: HttpResponse) -> HttpResponse:
+    # Same URL, a page or a fragment: caches must key on the header that picks between them.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _pricing_url() -> str | None:
+    from django.apps import apps
+
+    return reverse("billing:pricing") if apps.is_installed("quickscale_modules.billing") else None
+
+
+# ---------- Lists ----------
+
+
+def _lists_context(user, form: ListForm | None = None, limit_error: str = "") -> dict:
+    lists = list(selectors.lists_for(user))
+    limit = services.list_limit(user)
+    return {
+        "lists": lists,
+        "list_form": form or ListForm(),
+        "list_limit": limit,
+        "can_create_list": limit is None or len(lists) < limit,
+        "limit_error": limit_error,
+        "pricing_url": _pricing_url(),
+    }
+
+
+@login_required
+@require_GET
+def list_index(request):
+    return _vary(render(request, "todo/lists.html", _lists_context(request.user)))
+
+
+@login_required
+@require_POST
+def list_create(request):
+    form = ListForm(request.POST)
+    limit_error = ""
+    created = None
+    if form.is_valid():
+        try:
+            created = services.create_list(request.user, name=form.cleaned_data["name"])
+        except services.ListLimitReached as exc:
+            limit_error = str(exc)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+
+    if created and not request.htmx:
+        messages.success(request, f"List “{created.name}” created.")
+        return redirect("todo:list_detail", pk=created.pk)
+    context = _lists_context(request.user, None if created else form, limit_error)
+    context["created"] = created
+    if request.htmx:
+        return render(request, "todo/partials/lists_panel.html", context)
+    return render(request, "todo/lists.html", context, status=403 if limit_error else 400)
+
+
+@login_required
+@require_GET
+def summary(request):
+    """The dashboard card (fetched by htmx when the dashboard loads)."""
+    if not request.htmx:
+        return redirect("todo:lists")
+    context = {"overview": selectors.overview_for(request.user)}
+    return _vary(render(request, "todo/partials/dashboard_card_body.html", context))
+
+
+# ---------- One list and its tasks ----------
+
+
+def _detail_url(todo_list, query: str = "") -> str:
+    url = reverse("todo:list_detail", args=[todo_list.pk])
+    return f"{url}?{query}" if query else url
+
+
+def _return_query(request, todo_list) -> str:
+    """The filter query the user was looking at ("status=done&q=milk"), from the form's `next`.
+
+    Only the list's own page is accepted, so `next` can't send anyone elsewhere.
+    """
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return ""
+    parts = urlsplit(target)
+    if parts.path != reverse("todo:list_detail", args=[todo_list.pk]):
+        return ""
+    # Keep only the filter's own keys.
+    values = parse_qs(parts.query)
+    query = QueryDict(mutable=True)
+    for key in ("status", "q"):
+        if values.get(key):
+            query[key] = values[key][0]
+    return query.urlencode()
+
+
+def _detail_context(request, todo_list, query: str = "", **extra) -> dict:
+    task_filter = selectors.TaskFilter.from_query(QueryDict(query))
+    return {
+        "todo_list": todo_list,
+        "tasks": list(
+            selectors.tasks_for(request.user, todo_list=todo_list, task_filter=task_filter)
+        ),
+        "task_filter": task_filter,
+        "statuses": selectors.STATUSES,
+        "task_form": TaskForm(),
+        "rename_form": ListForm(instance=todo_list, prefix="rename"),
+        "current_url": _detail_url(todo_list, query),
+        "today": timezone.localdate(),
+        **extra,
+    }
+
+
+def _render_detail(request, todo_list, query: str = "", status: int = 200, **extra):
+    """The list page, or with htmx its task panel (counts, filters, tasks, add form)."""
+    # Counts changed if something was written: read the list again through the selector.
+    todo_list = selectors.list_for(request.user, todo_list.pk)
+    context = _detail_context(request, todo_list, query, **extra)
+    if request.htmx:
+        return _vary(render(request, "todo/partials/task_panel.html", context))
+    return _vary(render(request, "todo/list_detail.html", context, status=status))
+
+
+def _after_write(request, todo_list, query: str, message: str = ""):
+    if request.htmx:
+        return _render_detail(request, todo_list, query)
+    if message:
+        messages.success(request, message)
+    return redirect(_detail_url(todo_list, query))
+
+
+@login_required
+@require_GET
+def list_detail(request, pk):
+    todo_list = selectors.list_for(request.user, pk)
+    return _render_detail(request, todo_list, request.GET.urlencode())
+
+
+@login_required
+@require_POST
+def list_rename(request, pk):
+    todo_list = selectors.list_for(request.user, pk)
+    form = ListForm(request.POST, instance=todo_list, prefix="rename")
+    query = _return_query(request, todo_list)
+    if form.is_valid():
+        try:
+            services.rename_list(request.user, todo_list, name=form.cleaned_data["name"])
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            return _after_write(request, todo_list, query, "List renamed.")
+    # form.is_valid() already set the new name on the instance: show the stored one.
+    todo_list.refresh_from_db(fields=["name"])
+    return _render_detail(request, todo_list, query, status=400, rename_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def list_delete(request, pk):
+    todo_list = selectors.list_for(request.user, pk)
+    if request.method == "GET":
+        # Without JavaScript the delete button leads here: a confirmation page.
+        return render(request, "todo/list_confirm_delete.html", {"todo_list": todo_list})
+    name = todo_list.name
+    services.delete_list(request.user, todo_list)
+    messages.success(request, f"List “{name}” deleted.")
+    if request.htmx:
+        return HttpResponseClientRedirect(reverse("todo:lists"))
+    return redirect("todo:lists")
+
+
+@login_required
+@require_POST
+def task_create(request, pk):
+    todo_list = selectors.list_for(request.user, pk)
+    form = TaskForm(request.POST)
+    query = _return_query(request, todo_list)
+    if form.is_valid():
+        try:
+            services.add_task(request.user, todo_list, **form.cleaned_data)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            if request.htmx:
+                # Ready for the next one: the fresh form's title field takes the focus.
+                return _render_detail(request, todo_list, query, focus_new_task=True)
+            return _after_write(request, todo_list, query, "Task added.")
+    return _render_detail(request, todo_list, query, status=400, task_form=form)
+
+
+# ---------- One task ----------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request, pk):
+    task = selectors.task_for(request.user, pk)
+    todo_list = task.todo_list
+    query = _return_query(request, todo_list)
+    form = TaskForm(request.POST or None, instance=task)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_task(request.user, task, **form.cleaned_data)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            return _after_write(request, todo_list, query, "Task saved.")
+    if request.method == "POST":
+        task.refresh_from_db()
+    context = {
+        "task": task,
+        "form": form,
+        "todo_list": todo_list,
+        "current_url": _detail_url(todo_list, query),
+        "today": timezone.localdate(),
+    }
+    status = 400 if form.errors else 200
+    if request.htmx:
+        # Inline editing: the task's row becomes a form.
+        return _vary(render(request, "todo/partials/task_edit_row.html", context))
+    return _vary(render(request, "todo/task_edit.html", context, status=status))
+
+
+@login_required
+@require_POST
+def task_toggle(request, pk):
+    task = selectors.task_for(request.user, pk)
+    services.set_done(request.user, task, not task.done)
+    message = "Task completed." if task.done else "Task reopened."
+    return _after_write(request, task.todo_list, _return_query(request, task.todo_list), message)
+
+
+@login_required
+@require_POST
+def task_move(request, pk):
+    task = selectors.task_for(request.user, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        services.move_task(request.user, task, form.cleaned_data["direction"])
+    return _after_write(request, task.todo_list, _return_query(request, task.todo_list))
+
+
+@login_required
+@require_POST
+def task_delete(request, pk):
+    task = selectors.task_for(request.user, pk)
+    todo_list = task.todo_list
+    services.delete_task(request.user, task)
+    return _after_write(request, todo_list, _return_query(request, todo_list), "Task deleted.")
