@@ -142,6 +142,14 @@ def shipped_modules() -> list[str]:
     return choice_values(config["modules"])
 
 
+def shipped_themes() -> list[str]:
+    """The `theme` choices in copier.yml."""
+    import yaml
+
+    config = yaml.safe_load((REPO / "copier.yml").read_text())
+    return choice_values(config["theme"])
+
+
 def choice_values(question: dict) -> list:
     """A question's choice values; copier.yml may give them as a list or as label: value."""
     choices = question.get("choices") or []

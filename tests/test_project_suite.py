@@ -29,9 +29,10 @@ def test_default_project_suite_passes_on_sqlite(default_project, project_python,
 
 @pytest.fixture(scope="module")
 def all_modules_project(template_snapshot, tmp_path_factory):
-    """The largest combination: every shipped module selected."""
+    """The largest combination: every shipped module, and the todo theme (which includes the
+    starter's pages), so its migrations and API run on PostgreSQL too."""
     dst = tmp_path_factory.mktemp("all_modules") / "client_acme"
-    return render(template_snapshot, dst, modules=shipped_modules())
+    return render(template_snapshot, dst, theme="todo", modules=shipped_modules())
 
 
 def test_all_modules_project_migrates_and_passes_on_postgresql(
@@ -58,6 +59,24 @@ def test_each_module_alone_passes_its_project_suite(
                  project, project_env)  # fmt: skip
     assert " passed" in result.stdout and "failed" not in result.stdout
     assert (project / "quickscale_modules" / module / "module.yml").exists()
+
+
+TODO_COMBINATIONS = [[], ["auth"], with_requirements("api"), with_requirements("billing")]
+
+
+@pytest.mark.parametrize("modules", TODO_COMBINATIONS, ids=lambda m: "+".join(m) or "no_modules")
+def test_todo_theme_passes_its_suite(modules, template_snapshot, tmp_path, project_python,
+                                     project_env):  # fmt: skip
+    project = render(template_snapshot, tmp_path / "client_acme", theme="todo", modules=modules)
+    run([project_python, "manage.py", "check", "--fail-level", "WARNING"], project, project_env)
+    result = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+                 project, project_env)  # fmt: skip
+    assert " passed" in result.stdout and "failed" not in result.stdout
+    # The theme's own tests ran, including the conditional ones for the chosen modules.
+    tests = project / "quickscale_themes" / "todo" / "tests"
+    assert (tests / "test_services.py").exists()
+    assert ("billing" in modules) == (tests / "test_plan_limit.py").exists()
+    assert ("api" in modules) == (tests / "test_api.py").exists()
 
 
 def test_other_combination_passes_its_suite(template_snapshot, tmp_path, project_python,

@@ -14,6 +14,7 @@ from helpers import (
     project_files,
     run,
     shipped_modules,
+    shipped_themes,
     with_requirements,
 )
 
@@ -27,6 +28,13 @@ COMBINATIONS += [
 ]
 if len(shipped_modules()) > 1:
     COMBINATIONS.append({**COMBINATIONS[0], "modules": shipped_modules()})
+# The other themes, bare and with every module.
+COMBINATIONS += [
+    {**COMBINATIONS[0], "theme": theme, "modules": modules}
+    for theme in shipped_themes()
+    if theme != "starter"
+    for modules in ([], shipped_modules())
+]
 
 
 def tool(name: str) -> str:
