@@ -28,13 +28,14 @@ print(services.create_key(user, "schemathesis").key)
 
 
 @pytest.mark.parametrize(
-    "modules",
-    [with_requirements("api"), shipped_modules()],
-    ids=["api", "all-modules"],
+    ("theme", "modules"),
+    # The todo theme's lists and tasks endpoints with the api module; the starter's with all.
+    [("todo", with_requirements("api")), ("starter", shipped_modules())],
+    ids=["todo-api", "starter-all-modules"],
 )
-def test_schemathesis_finds_no_errors(modules, template_snapshot, tmp_path, project_python,
+def test_schemathesis_finds_no_errors(theme, modules, template_snapshot, tmp_path, project_python,
                                       project_env):  # fmt: skip
-    project = render(template_snapshot, tmp_path / "client_acme", modules=modules)
+    project = render(template_snapshot, tmp_path / "client_acme", theme=theme, modules=modules)
     port = free_port()
     env = {
         **project_env,
@@ -61,6 +62,10 @@ def test_schemathesis_finds_no_errors(modules, template_snapshot, tmp_path, proj
         result = run(
             [schemathesis, "run", f"{base}/schema/", "--url", base,
              "-H", f"Authorization: Bearer {key}", "--checks", "all",
+             # Not these two: business rules refuse schema-valid data (a duplicate list name,
+             # a list id that is someone else's), and DRF accepts some schema-invalid input on
+             # purpose (a number for a string field, an unusable page_size is ignored).
+             "--exclude-checks", "positive_data_acceptance,negative_data_rejection",
              "--max-examples", "100", "--no-color",
              # Reproducible in CI; set QUICKSCALE_FUZZ_SEED to explore other inputs.
              "--seed", os.environ.get("QUICKSCALE_FUZZ_SEED", "20261123")],

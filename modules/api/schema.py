@@ -51,6 +51,9 @@ class AutoSchema(openapi.AutoSchema):
         errors = []
         if self.method in ("POST", "PUT", "PATCH"):
             errors.append(("400", "Invalid input: see `errors`."))
+        elif self._is_list_view():
+            # Search and filter parameters are validated too (e.g. a NUL character).
+            errors.append(("400", "Invalid query parameters: see `errors`."))
         # Any request carrying an invalid key is refused, even on public endpoints.
         errors.append(("401", "Missing, invalid, expired or revoked credentials."))
         public = all(isinstance(p, AllowAny) for p in self.view.get_permissions())
