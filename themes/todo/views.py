@@ -6,10 +6,12 @@ the whole page. htmx error fragments are sent with status 200 because htmx 2 doe
 4xx responses; full pages with errors use 400.
 """
 
+from functools import wraps
 from urllib.parse import parse_qs, urlsplit
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required as django_login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -22,6 +24,22 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from . import selectors, services
 from .forms import ListForm, MoveForm, TaskForm
+
+
+def login_required(view):
+    """Django's login_required, except that an htmx request whose session has expired sends
+    the whole window to the login page (and back to the page it was on), instead of htmx
+    swapping the login form into a panel."""
+    protected = django_login_required(view)
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.htmx and not request.user.is_authenticated:
+            back = request.htmx.current_url_abs_path or reverse("todo:lists")
+            return HttpResponseClientRedirect(redirect_to_login(back).url)
+        return protected(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _attach_errors(form, error: ValidationError) -> None:

@@ -1,6 +1,8 @@
 """The pages, with and without htmx: each write answers a fragment to htmx and a redirect
 to a plain form post, and nobody reaches another user's lists."""
 
+from urllib.parse import quote
+
 import pytest
 from django.urls import reverse
 
@@ -22,6 +24,20 @@ def test_pages_need_a_signed_in_user(client, groceries):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+def test_htmx_requests_after_the_session_expired_go_to_the_login_page(client, groceries):
+    page = detail(groceries, "status=done")
+    response = client.post(
+        reverse("todo:task_create", args=[groceries.pk]),
+        {"title": "Milk"},
+        headers={**HTMX, "HX-Current-URL": f"http://testserver{page}"},
+    )
+
+    # The whole window goes to the login page, and comes back to the list afterwards.
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"{reverse('login')}?next={quote(page)}"
+    assert not Task.objects.exists()
 
 
 def test_lists_page_shows_lists_with_counts(member, user, groceries):
