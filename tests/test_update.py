@@ -280,6 +280,30 @@ def test_add_billing_to_an_auth_project(versions, tmp_path, project_python, proj
     assert "failed" not in tests.stdout and " passed" in tests.stdout
 
 
+@pytest.mark.skipif("billing" not in shipped_modules(), reason="billing is not shipped")
+def test_todo_project_gains_its_api_and_plan_limit_when_modules_are_added(
+    versions, tmp_path, project_python, project_env
+):
+    project = generate(versions, tmp_path / "client_acme", theme="todo", modules=["auth"])
+    theme = project / "quickscale_themes" / "todo"
+    limit = 'LIST_LIMIT = "projects"'
+    edit(theme / "services.py", limit, f"{limit}  # Acme: boards")
+    commit_all(project, "Client work on the todo theme")
+    set_modules(project, with_requirements("api") + with_requirements("billing"))
+    commit_all(project, "Add the API and billing")
+
+    make_update(project, project_python)
+
+    # The theme's module-dependent files appear; the client's edit to the theme stays.
+    assert (theme / "api.py").exists() and (theme / "tests" / "test_api.py").exists()
+    assert (theme / "tests" / "test_plan_limit.py").exists()
+    assert "# Acme: boards" in (theme / "services.py").read_text()
+    run([project_python, "manage.py", "check", "--fail-level", "WARNING"], project, project_env)
+    tests = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                 "quickscale_themes"], project, project_env)  # fmt: skip
+    assert "failed" not in tests.stdout and " passed" in tests.stdout
+
+
 def test_remove_untouched_module(versions, tmp_path, project_python, project_env):
     project = generate(versions, tmp_path / "client_acme", modules=["greetings"])
     set_modules(project, [])

@@ -28,6 +28,12 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# A database host that stops answering must fail requests within seconds: libpq would
+# otherwise wait forever, and /healthz/ with it. "?connect_timeout=" in DATABASE_URL wins.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5)
+    )
 ALLOWED_HOSTS = [
     h.strip() for h in required("ALLOWED_HOSTS", PROJECT_DOMAIN).split(",") if h.strip()
 ]

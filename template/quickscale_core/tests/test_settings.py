@@ -52,3 +52,15 @@ def test_production_refuses_to_start_without_required_variable(missing):
 
     assert result.returncode != 0
     assert f"{missing} is not set" in result.stderr
+
+
+def test_production_bounds_the_database_connect_time():
+    code = "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])"
+
+    def options(**env: str) -> str:
+        result = manage("shell", "-v", "0", "-c", code, **env)
+        return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else result.stderr
+
+    assert options(**PROD_ENV) == "{'connect_timeout': 5}"
+    in_url = {**PROD_ENV, "DATABASE_URL": PROD_ENV["DATABASE_URL"] + "?connect_timeout=2"}
+    assert options(**in_url) == "{'connect_timeout': 2}"
