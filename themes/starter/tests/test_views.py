@@ -227,6 +227,16 @@ def test_500_renders_without_any_context():
     assert "Something went wrong" in html
 
 
+def test_503_renders_without_any_context():
+    template = get_template("503.html")
+
+    html = template.render()
+
+    assert html.startswith("<!doctype html>")
+    assert "<title>Temporarily unavailable</title>" in html
+    assert "Error 503" in html and "Error 500" not in html
+
+
 # Account pages (django.contrib.auth.urls)
 
 # With the auth module, allauth serves these URLs instead; its tests cover them in this theme.
