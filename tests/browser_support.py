@@ -1,0 +1,614 @@
+"""What the browser journeys (test_browser.py) stand on: a served project, its outbox, a fake
+Stripe API over HTTP, and the checks every page visited must pass.
+
+Only Stripe is fake: it is the one external service, and it has no offline server. The project's
+own Stripe SDK calls reach `FakeStripe` because the settings module written by
+`write_browser_settings` points `stripe.api_base` at it; dj-stripe, the SDK and the project's code
+run for real. Webhooks are signed exactly as Stripe signs them.
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import email
+import hashlib
+import hmac
+import itertools
+import json
+import os
+import re
+import signal
+import struct
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.request
+from email.message import Message
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+from helpers import REPO
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Debian's Chromium, never a browser downloaded by Playwright; nothing phones home.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+SCREENSHOTS = Path(os.environ.get("QUICKSCALE_SCREENSHOTS") or REPO / ".cache" / "screenshots")
+
+# Test-mode keys shaped like Stripe's (the payments module's tests use the same ones).
+STRIPE_SECRET_KEY = "sk_test_" + "Qs4mPl3K3y0nlyF0rT3sts00"
+STRIPE_PUBLISHABLE_KEY = "pk_test_" + "Qs4mPl3K3y0nlyF0rT3sts00"
+STRIPE_WEBHOOK_SECRET = "whsec_" + "Qs4mPl3W3bh00kS3cr3tF0rT3sts"
+STRIPE_FIXTURES = REPO / "modules" / "payments" / "tests" / "fixtures"
+
+# Imported last by the served project's settings: production settings, minus what needs HTTPS
+# (the browser talks plain HTTP to 127.0.0.1), plus an outbox folder and the fake Stripe API.
+BROWSER_SETTINGS = '''"""Production settings over plain HTTP on 127.0.0.1, for the browser tests."""
+
+from .prod import *  # noqa: F403
+from .prod import env
+
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+# Every email is written to a file in this folder; the tests read links and codes from it.
+EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+EMAIL_FILE_PATH = env("BROWSER_TEST_OUTBOX")
+
+if env("BROWSER_TEST_STRIPE_API", default=""):
+    import stripe
+
+    # The Stripe SDK is the boundary: its requests go to the tests' fake Stripe API.
+    stripe.api_base = env("BROWSER_TEST_STRIPE_API")
+'''
+
+
+def write_browser_settings(project: Path) -> str:
+    (project / "config" / "settings" / "browser_test.py").write_text(BROWSER_SETTINGS)
+    return "config.settings.browser_test"
+
+
+# urllib without any proxy from the environment: every request here is to 127.0.0.1.
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def http(method: str, url: str, body: bytes | None = None, headers: dict | None = None):
+    """(status, headers, body) of an HTTP request, errors included."""
+    request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    try:
+        with _opener.open(request, timeout=30) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def totp(secret: str, at: float | None = None, step: int = 30, digits: int = 6) -> str:
+    """The RFC 6238 code an authenticator app shows for a base32 `secret` at time `at`."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    counter = int((time.time() if at is None else at) // step)
+    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return str(number % 10**digits).zfill(digits)
+
+
+class ServedProject:
+    """A generated project served by gunicorn on 127.0.0.1:<port>, as its Dockerfile serves it."""
+
+    def __init__(self, project: Path, python: Path, env: dict[str, str], port: int, log: Path):
+        self.project, self.python, self.env, self.port, self.log = project, python, env, port, log
+        self.base_url = f"http://127.0.0.1:{port}"
+        self.process: subprocess.Popen | None = None
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    def start(self) -> None:
+        gunicorn = self.python.parent / "gunicorn"
+        with self.log.open("w") as log:
+            self.process = subprocess.Popen(  # noqa: S603
+                [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
+                 "--workers", "2", "--threads", "4", "--access-logfile", "-"],
+                cwd=self.project, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"gunicorn exited:\n{self.log.read_text()[-4000:]}")
+            try:
+                status, _headers, _body = http("GET", self.url("/healthz/"))
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"the project did not answer:\n{self.log.read_text()[-4000:]}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            # SIGINT to the master only: gunicorn's quick shutdown, which stops its workers.
+            # (SIGTERM waits for the browser's idle keep-alive connections.)
+            self.process.send_signal(signal.SIGINT)
+            self.process.wait(timeout=30)
+
+    def log_size(self) -> int:
+        return self.log.stat().st_size
+
+    def server_errors(self, since: int = 0) -> list[str]:
+        """Access-log lines with a 5xx status, and tracebacks, after byte `since` of the log."""
+        with self.log.open("rb") as log:
+            log.seek(since)
+            lines = log.read().decode(errors="replace").splitlines()
+        return [line for line in lines if '" 5' in line or line.startswith("Traceback")]
+
+
+class Outbox:
+    """The emails the project wrote with Django's file backend (one file per connection)."""
+
+    SEPARATOR = "-" * 79
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def messages(self, to: str | None = None) -> list[Message]:
+        found = []
+        for path in sorted(self.folder.glob("*.log"), key=lambda p: p.stat().st_mtime_ns):
+            for chunk in path.read_text().split(self.SEPARATOR):
+                if chunk.strip():
+                    message = email.message_from_string(chunk.strip() + "\n")
+                    if to is None or to in message.get("To", ""):
+                        found.append(message)
+        return found
+
+    @staticmethod
+    def text(message: Message) -> str:
+        for part in message.walk():
+            if part.get_content_type() == "text/plain":
+                return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
+        raise AssertionError(f"no plain-text part in {message['Subject']!r}")
+
+    def wait_for(self, to: str, subject: str, timeout: float = 10) -> Message:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            matching = [m for m in self.messages(to) if subject in m.get("Subject", "")]
+            if matching:
+                return matching[-1]
+            time.sleep(0.1)
+        subjects = [m.get("Subject") for m in self.messages()]
+        raise AssertionError(f"no email {subject!r} to {to}; the outbox has {subjects}")
+
+
+def stripe_fixture(name: str, **replacements) -> dict:
+    """A Stripe object from the payments module's fixtures; "__KEY__" strings are replaced."""
+    data = json.loads((STRIPE_FIXTURES / f"{name}.json").read_text())
+
+    def fill(value):
+        if isinstance(value, dict):
+            return {k: fill(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [fill(v) for v in value]
+        if isinstance(value, str) and value.startswith("__") and value.endswith("__"):
+            return replacements[value.strip("_").lower()]
+        return value
+
+    return fill(data)
+
+
+def stripe_signature(body: str, secret: str = STRIPE_WEBHOOK_SECRET) -> str:
+    """The Stripe-Signature header Stripe sends: HMAC-SHA256 of "<timestamp>.<body>"."""
+    timestamp = int(time.time())
+    digest = hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256)
+    return f"t={timestamp},v1={digest.hexdigest()}"
+
+
+_ids = itertools.count(1)
+
+_COLLECTIONS = {
+    "accounts": "account",  # Connected accounts: none.
+    "customers": "customer",
+    "products": "product",
+    "prices": "price",
+    "subscriptions": "subscription",
+    "checkout/sessions": "checkout.session",
+    "invoices": "invoice",
+}
+
+
+class FakeStripe:
+    """Stripe's REST API as far as the project uses it, held in memory, served over HTTP.
+
+    GET returns stored objects (and lists of them), POST creates customers and Checkout
+    sessions. A Checkout session's `url` is its success URL: the browser "pays" by being sent
+    straight back, and the test then delivers the webhooks Stripe would send.
+    """
+
+    ACCOUNT = {
+        "id": "acct_QsPlatform000001",
+        "object": "account",
+        "business_profile": {"name": "Acme Cloud", "url": None},
+        "charges_enabled": True,
+        "country": "DE",
+        "created": 1767225600,
+        "default_currency": "eur",
+        "details_submitted": True,
+        "email": "owner@example.com",
+        "metadata": {},
+        "payouts_enabled": True,
+        "settings": {"dashboard": {"display_name": "Acme Cloud", "timezone": "Etc/UTC"}},
+        "type": "standard",
+    }
+
+    def __init__(self):
+        self.objects: dict[str, dict] = {}
+        self.calls: list[tuple[str, str, dict]] = []
+        self.unknown: list[str] = []
+        self.checkout_prices: dict[str, str] = {}  # Checkout session ID -> price ID
+        self.lock = threading.Lock()
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                fake._handle(self, "GET")
+
+            def do_POST(self):  # noqa: N802
+                fake._handle(self, "POST")
+
+            def do_DELETE(self):  # noqa: N802
+                fake._handle(self, "DELETE")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeStripe:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def add(self, *objects: dict) -> None:
+        with self.lock:
+            for obj in objects:
+                self.objects[obj["id"]] = copy.deepcopy(obj)
+
+    def requests(self, method: str, path: str) -> list[dict]:
+        return [params for m, p, params in self.calls if m == method and p == path]
+
+    def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
+        parts = urlsplit(handler.path)
+        length = int(handler.headers.get("Content-Length") or 0)
+        body = handler.rfile.read(length).decode() if length else ""
+        params = dict(parse_qsl(body if method == "POST" else parts.query, keep_blank_values=True))
+        with self.lock:
+            self.calls.append((method, parts.path, params))
+            status, reply = getattr(self, f"_{method.lower()}")(parts.path, params)
+            if status == 404:
+                self.unknown.append(f"{method} {handler.path}")
+        data = json.dumps(reply).encode()
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Content-Length", str(len(data)))
+        handler.send_header("Request-Id", "req_fake")
+        handler.end_headers()
+        handler.wfile.write(data)
+
+    @staticmethod
+    def _not_found(what: str) -> tuple[int, dict]:
+        return 404, {
+            "error": {
+                "code": "resource_missing",
+                "message": f"No such object: '{what}'",
+                "type": "invalid_request_error",
+            }
+        }
+
+    def _get(self, path: str, query: dict) -> tuple[int, dict]:
+        if path == "/v1/account":
+            return 200, self.ACCOUNT
+        if path.startswith("/v1/products/") and path.endswith("/features"):
+            return 200, {"object": "list", "data": [], "has_more": False, "url": path}
+        object_id = path.rstrip("/").rsplit("/", 1)[-1]
+        if object_id in self.objects:
+            return 200, self.objects[object_id]
+        collection = path.removeprefix("/v1/").rstrip("/")
+        if collection in _COLLECTIONS:
+            kind = _COLLECTIONS[collection]
+            filters = {k: v for k, v in query.items() if k in ("customer", "subscription")}
+            items = [
+                o
+                for o in self.objects.values()
+                if o["object"] == kind and all(o.get(k) == v for k, v in filters.items())
+            ]
+            return 200, {"object": "list", "data": items, "has_more": False, "url": path}
+        return self._not_found(path)
+
+    def _delete(self, path: str, params: dict) -> tuple[int, dict]:
+        object_id = path.rsplit("/", 1)[-1]
+        obj = self.objects.pop(object_id, None)
+        if obj is None:
+            return self._not_found(object_id)
+        return 200, {"id": object_id, "object": obj["object"], "deleted": True}
+
+    def _post(self, path: str, params: dict) -> tuple[int, dict]:
+        metadata = {k[9:-1]: v for k, v in params.items() if k.startswith("metadata[")}
+        n = next(_ids)
+        now = int(time.time())
+        if path == "/v1/customers":
+            customer = stripe_fixture("customer")
+            customer.update(id=f"cus_QsBrowser{n:09d}", email=params.get("email"))
+            customer.update(metadata=metadata, created=now)
+            self.objects[customer["id"]] = customer
+            return 200, customer
+        if path.startswith("/v1/customers/") and path.rsplit("/", 1)[-1] in self.objects:
+            customer = self.objects[path.rsplit("/", 1)[-1]]
+            customer["metadata"].update(metadata)
+            return 200, customer
+        if path == "/v1/checkout/sessions":
+            session_id = f"cs_test_QsBrowser{n:012d}"
+            session = {
+                "id": session_id,
+                "object": "checkout.session",
+                "mode": params["mode"],
+                "customer": params.get("customer"),
+                "client_reference_id": params.get("client_reference_id"),
+                "metadata": metadata,
+                "status": "open",
+                "payment_status": "unpaid",
+                "livemode": False,
+                "created": now,
+                "success_url": params["success_url"],
+                "cancel_url": params["cancel_url"],
+                # Stripe's hosted page would take the card, then send the browser here.
+                "url": params["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id),
+            }
+            self.objects[session_id] = session
+            self.checkout_prices[session_id] = params["line_items[0][price]"]
+            return 200, session
+        return self._not_found(path)
+
+    def complete_subscription_checkout(self, session_id: str) -> dict:
+        """What Stripe does when the card is accepted: the session completes, a subscription
+        exists. Returns the completed session (the `checkout.session.completed` event's object)."""
+        with self.lock:
+            session = self.objects[session_id]
+            price = self.objects[self.checkout_prices[session_id]]
+            user_id = session["metadata"]["djstripe_subscriber"]
+            subscription = stripe_fixture("subscription", price=price, user=user_id)
+            subscription.update(id=f"sub_QsBrowser{next(_ids):09d}", customer=session["customer"])
+            now = int(time.time())
+            subscription.update(created=now, start_date=now, billing_cycle_anchor=now)
+            item = subscription["items"]["data"][0]
+            item.update(subscription=subscription["id"], created=now)
+            item.update(current_period_start=now, current_period_end=now + 30 * 24 * 3600)
+            subscription["metadata"] = dict(session["metadata"])
+            self.objects[subscription["id"]] = subscription
+            session.update(status="complete", payment_status="paid")
+            session.update(subscription=subscription["id"], amount_total=price["unit_amount"])
+            session["currency"] = price["currency"]
+            return copy.deepcopy(session)
+
+    @staticmethod
+    def event(event_type: str, obj: dict) -> dict:
+        """The envelope Stripe delivers to webhook endpoints."""
+        return {
+            "id": f"evt_QsBrowser{next(_ids):012d}",
+            "object": "event",
+            "api_version": "2026-05-27.dahlia",
+            "created": int(time.time()),
+            "data": {"object": copy.deepcopy(obj)},
+            "livemode": False,
+            "pending_webhooks": 1,
+            "request": {"id": None, "idempotency_key": None},
+            "type": event_type,
+        }
+
+
+def deliver_webhook(served: ServedProject, payload: dict) -> tuple[int, bytes]:
+    """POST an event to the project's webhook endpoint, signed like Stripe signs it."""
+    body = json.dumps(payload)
+    headers = {"Content-Type": "application/json", "Stripe-Signature": stripe_signature(body)}
+    status, _headers, content = http("POST", served.url("/payments/webhook/"), body.encode(),
+                                     headers)  # fmt: skip
+    return status, content
+
+
+# The checks run on every page a journey visits (see PageChecks.check).
+PAGE_FACTS = """() => {
+  const visible = (el) => {
+    const style = getComputedStyle(el);
+    return el.getClientRects().length > 0 && style.visibility !== "hidden"
+      && style.display !== "none";
+  };
+  const text = (el) => (el && el.textContent || "").trim();
+  const unlabelled = [];
+  for (const el of document.querySelectorAll("input, select, textarea")) {
+    const buttonLike = ["hidden", "submit", "button", "reset", "image"].includes(el.type);
+    if (buttonLike || !visible(el)) continue;
+    const named = [...(el.labels || [])].some((label) => text(label))
+      || (el.getAttribute("aria-label") || "").trim()
+      || (el.getAttribute("aria-labelledby") || "").split(/\\s+/)
+           .some((id) => id && text(document.getElementById(id)))
+      || (el.getAttribute("title") || "").trim();
+    if (!named) unlabelled.push(el.outerHTML.slice(0, 160));
+  }
+  return {
+    h1: [...document.querySelectorAll("h1")].map(text),
+    title: document.title.trim(),
+    lang: document.documentElement.lang,
+    unlabelled,
+    imagesWithoutAlt: [...document.querySelectorAll("img:not([alt]), input[type=image]:not([alt])")]
+      .map((el) => el.outerHTML.slice(0, 160)),
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+  };
+}"""
+
+FOCUS_FACTS = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  return {
+    html: el.outerHTML.slice(0, 120),
+    focusVisible: el.matches(":focus-visible"),
+    indicator: (style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0)
+      || style.boxShadow !== "none",
+    onScreen: box.width > 0 && box.height > 0 && box.bottom > 0 && box.right > 0
+      && box.top < window.innerHeight && box.left < window.innerWidth,
+  };
+}"""
+
+
+FOCUS_FROM_TOP = """() => {
+  const probe = document.createElement("span");
+  probe.tabIndex = -1;
+  document.body.prepend(probe);
+  probe.focus();
+  probe.remove();
+  window.scrollTo(0, 0);
+}"""
+
+
+class PageChecks:
+    """Watches one browser page: every document it shows must pass `check()`, nothing may go
+    to another host than the served project, and the console must stay free of errors."""
+
+    def __init__(self, page, base_url: str, name: str):
+        self.page, self.base_url, self.name = page, base_url, name
+        self.origin = urlsplit(base_url).netloc
+        self.visited: list[str] = []
+        self.checked: set[str] = set()
+        self.console_errors: list[str] = []
+        self.foreign_requests: list[str] = []
+        self.shots = itertools.count(1)
+        for old in SCREENSHOTS.glob(f"{name}-*.png"):
+            old.unlink()
+        page.context.route("**/*", self._route)
+        page.on("framenavigated", self._navigated)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.console_errors.append(f"{page.url}: {error}"))
+
+    def _route(self, route) -> None:
+        if urlsplit(route.request.url).netloc == self.origin:
+            route.continue_()
+        else:
+            self.foreign_requests.append(f"{self.page.url} -> {route.request.url}")
+            route.abort()
+
+    def _navigated(self, frame) -> None:
+        if frame == self.page.main_frame:
+            self.visited.append(frame.url)
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.console_errors.append(f"{self.page.url}: {message.text}")
+
+    def goto(self, path: str) -> None:
+        response = self.page.goto(self.base_url + path)
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        self.check()
+
+    def check(self) -> None:
+        """The page as it is now: one h1, labels, alt texts, keyboard focus, no sideways scroll
+        at phone and desktop widths (each width screenshotted)."""
+        from playwright.sync_api import Error
+
+        for _attempt in range(3):
+            try:
+                self.page.wait_for_load_state("load")
+                self.page.evaluate("() => { window.__quickscaleChecking = true; }")
+                return self._check()
+            except (Error, AssertionError):
+                # A page that refreshes itself (<meta http-equiv="refresh">) may navigate while
+                # it is checked: then check the new document instead.
+                if not self._navigated_away():
+                    raise
+        raise AssertionError(f"{self.page.url} kept navigating while it was checked")
+
+    def _navigated_away(self) -> bool:
+        from playwright.sync_api import Error
+
+        try:
+            self.page.wait_for_load_state("load")
+            return not self.page.evaluate("() => window.__quickscaleChecking === true")
+        except Error:
+            return True
+
+    def _check(self) -> None:
+        page = self.page
+        page.wait_for_load_state("load")
+        url = page.url
+        where = url.removeprefix(self.base_url)
+        facts = page.evaluate(PAGE_FACTS)
+        assert len(facts["h1"]) == 1, f"{where}: expected exactly one h1, found {facts['h1']}"
+        assert facts["title"], f"{where}: the page has no <title>"
+        assert facts["lang"], f"{where}: <html> has no lang"
+        assert not facts["unlabelled"], f"{where}: fields without a label: {facts['unlabelled']}"
+        assert not facts["imagesWithoutAlt"], f"{where}: images without alt"
+        self._check_focus(where)
+        self._check_layout(where, facts["h1"][0])
+        self.checked.add(url)
+
+    def _check_focus(self, where: str) -> None:
+        page = self.page
+        # Tab from the top of the page, as after loading it (also when the page is checked again).
+        page.evaluate(FOCUS_FROM_TOP)
+        seen = []
+        for _ in range(3):
+            page.keyboard.press("Tab")
+            focus = page.evaluate(FOCUS_FACTS)
+            assert focus is not None, f"{where}: Tab moved focus to no element (after {seen})"
+            assert focus["focusVisible"] and focus["indicator"], (
+                f"{where}: focus on {focus['html']} has no visible indicator"
+            )
+            assert focus["onScreen"], f"{where}: the focused {focus['html']} is off screen"
+            assert focus["html"] not in seen, f"{where}: Tab did not move on from {focus['html']}"
+            seen.append(focus["html"])
+        page.evaluate("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
+
+    def _check_layout(self, where: str, heading: str) -> None:
+        page = self.page
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        # Named after the path (long tokens, like confirmation keys, left out) and the heading.
+        words = [w for w in where.split("?")[0].split("/") if len(w) < 20] + [heading]
+        slug = re.sub(r"[^a-z0-9]+", "-", " ".join(words).lower()).strip("-")
+        number = next(self.shots)
+        journey_size = page.viewport_size
+        for label, size in (("phone", PHONE), ("desktop", DESKTOP)):
+            page.set_viewport_size(size)
+            overflow = page.evaluate(
+                "() => document.documentElement.scrollWidth - window.innerWidth"
+            )
+            assert overflow <= 0, f"{where}: {overflow}px of horizontal scroll at {label} width"
+            path = SCREENSHOTS / f"{self.name}-{number:02d}-{slug[:60]}-{label}.png"
+            page.screenshot(path=str(path), full_page=True)
+        page.set_viewport_size(journey_size)
+
+    def finish(self) -> None:
+        """Every document shown was checked; no console error; no request left the server."""
+        unchecked = [u for u in dict.fromkeys(self.visited) if u not in self.checked]
+        unchecked = [u for u in unchecked if u != "about:blank"]
+        assert not self.foreign_requests, "requests to other hosts:\n" + "\n".join(
+            self.foreign_requests
+        )
+        assert not self.console_errors, "console errors:\n" + "\n".join(self.console_errors)
+        assert not unchecked, f"pages shown but never checked: {unchecked}"

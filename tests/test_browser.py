@@ -1,0 +1,422 @@
+"""Tier 4: the main user journeys in a real browser (Debian's Chromium driven by Playwright).
+
+One project with every module is generated, migrated once on the session's PostgreSQL and served
+by gunicorn with production settings (plain HTTP on 127.0.0.1, emails written to files, Stripe's
+API answered by an in-process fake). Every page a journey shows must pass the checks in
+browser_support.PageChecks (one h1, labelled fields, alt texts, visible keyboard focus, no
+sideways scrolling at phone and desktop widths, with screenshots in .cache/screenshots/ or
+$QUICKSCALE_SCREENSHOTS), log no console error and request nothing from another host.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import subprocess
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    SCREENSHOTS,
+    STRIPE_PUBLISHABLE_KEY,
+    STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET,
+    FakeStripe,
+    Outbox,
+    PageChecks,
+    ServedProject,
+    deliver_webhook,
+    http,
+    stripe_fixture,
+    totp,
+    write_browser_settings,
+)
+from conftest import free_port
+from helpers import clean_project_env, render, run, shipped_modules
+
+pytestmark = pytest.mark.slow
+
+# The theme of the all-modules project the journeys run on. Journeys of a theme's own pages
+# belong to that theme; the account, billing and API journeys hold for every theme.
+THEME = "starter"
+PASSWORD = "Corr3ct-Horse-Battery"
+ADMIN_EMAIL = "owner@example.com"
+# Stripe objects the fake serves and `djstripe_sync_models` copies into the project.
+CATALOG = ["product_pro", "price_pro_month", "price_pro_year", "product_credits", "price_credits"]
+
+
+@dataclass
+class Site:
+    served: ServedProject
+    outbox: Outbox
+    stripe: FakeStripe | None = None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason}; .ci/run installs it")
+        pytest.skip(reason)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("playwright is not installed (it is in the dev dependency group)")
+    with sync_playwright() as playwright:
+        # Never Playwright's own browser download: Debian's Chromium, which phones nobody.
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def project_env(settings_module: str, database_url: str, outbox: Path) -> dict[str, str]:
+    return {
+        **clean_project_env(),
+        "DJANGO_SETTINGS_MODULE": settings_module,
+        "SECRET_KEY": "browser-tests-" + "Zq8w" * 12,
+        "DATABASE_URL": database_url,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "BROWSER_TEST_OUTBOX": str(outbox),
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
+
+
+def migrate_and_serve(project: Path, python: Path, env: dict[str, str], log: Path):
+    """collectstatic (whitenoise's manifest, as in production) while migrate runs; then serve."""
+    collect = subprocess.Popen(  # noqa: S603
+        [python, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        run([python, "manage.py", "migrate", "--noinput", "-v0"], project, env)
+    finally:
+        output, _ = collect.communicate(timeout=300)
+    assert collect.returncode == 0, f"collectstatic failed:\n{output[-4000:]}"
+    served = ServedProject(project, python, env, free_port(), log)
+    served.start()
+    return served
+
+
+@pytest.fixture(scope="session")
+def site(template_snapshot, tmp_path_factory, project_python, postgres_url, browser):
+    """The all-modules project, served once for the whole session."""
+    root = tmp_path_factory.mktemp("browser_all_modules")
+    project = render(template_snapshot, root / "client_acme", modules=shipped_modules(),
+                     theme=THEME)  # fmt: skip
+    outbox = root / "outbox"
+    outbox.mkdir()
+    database = "browser_journeys"
+    run([project_python, "-c",
+         "import psycopg, sys; psycopg.connect(sys.argv[1], autocommit=True)"
+         ".execute(f'CREATE DATABASE {sys.argv[2]}')", postgres_url, database])  # fmt: skip
+    with FakeStripe() as stripe:
+        stripe.add(*(stripe_fixture(name) for name in CATALOG))
+        env = {
+            **project_env(
+                write_browser_settings(project),
+                postgres_url.rsplit("/", 1)[0] + f"/{database}",
+                outbox,
+            ),
+            "BROWSER_TEST_STRIPE_API": stripe.url,
+            "STRIPE_SECRET_KEY": STRIPE_SECRET_KEY,
+            "STRIPE_PUBLISHABLE_KEY": STRIPE_PUBLISHABLE_KEY,
+            "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
+        }
+        served = migrate_and_serve(project, project_python, env, root / "server.log")
+        try:
+            # What the payments docs say to run after creating products in Stripe.
+            run([project_python, "manage.py", "djstripe_sync_models", "Product", "Price"],
+                project, env)  # fmt: skip
+            yield Site(served, Outbox(outbox), stripe)
+        finally:
+            served.stop()
+
+
+@pytest.fixture
+def checks(request, browser, site):
+    """A fresh browser context (no cookies) whose pages are all checked; see PageChecks."""
+    yield from watched_page(request, browser, site)
+
+
+def watched_page(request, browser, site):
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    watcher = PageChecks(page, site.served.base_url, request.node.name)
+    failed_before = request.session.testsfailed
+    log_start = site.served.log_size()
+    try:
+        yield watcher
+        if request.session.testsfailed == failed_before:
+            watcher.finish()
+        else:  # Evidence for the failure report, next to the journey's screenshots.
+            page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}-failure.png"))
+            print(f"Failed at {page.url}; console errors: {watcher.console_errors}; "
+                  f"requests to other hosts: {watcher.foreign_requests}")  # fmt: skip
+        errors = site.served.server_errors(since=log_start)
+        assert not errors, "server errors:\n" + "\n".join(errors)
+        if site.stripe is not None:
+            unknown = site.stripe.unknown
+            assert not unknown, f"Stripe requests the fake cannot answer: {unknown}"
+    finally:
+        context.close()
+
+
+# --- Steps shared by the journeys -------------------------------------------------------------
+
+
+_users = itertools.count(1)
+
+
+def unique_email(name: str) -> str:
+    """A new address in this session's fresh database."""
+    return f"{name}{next(_users)}@example.com"
+
+
+def sign_up_and_verify(checks: PageChecks, site: Site, address: str) -> None:
+    """Sign up in the browser, open the link of the verification email, log in."""
+    page = checks.page
+    checks.goto("/")
+    page.get_by_role("link", name="Sign up").first.click()
+    checks.check()
+    page.get_by_label("Email").fill(address)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label(re.compile("Password \\(again\\)|Confirm password")).fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    checks.check()
+    assert "verify" in page.locator("h1").inner_text().lower()
+
+    message = site.outbox.wait_for(address, "Confirm")
+    link = re.search(r"http://\S+/accounts/confirm-email/\S+/", Outbox.text(message))
+    assert link, Outbox.text(message)
+    page.goto(link.group(0))
+    checks.check()
+    page.get_by_role("button", name="Confirm").click()
+    checks.check()
+    assert path_of(page.url) == "/accounts/login/", "confirming does not log in by itself"
+    log_in(checks, address)
+    assert path_of(page.url) == "/dashboard/"
+
+
+def path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+def log_in(checks: PageChecks, address: str) -> None:
+    page = checks.page
+    if path_of(page.url) != "/accounts/login/":
+        checks.goto("/accounts/login/")
+    page.get_by_label("Email").fill(address)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name=re.compile("sign in|log in", re.I)).click()
+    checks.check()
+
+
+def log_out(checks: PageChecks) -> None:
+    checks.page.get_by_role("button", name="Log out").click()
+    checks.check()
+    assert checks.page.get_by_role("link", name="Log in").first.is_visible()
+
+
+# --- Journeys ---------------------------------------------------------------------------------
+
+
+def test_sign_up_verify_and_log_in_with_two_factor(checks, site):
+    page = checks.page
+    address = unique_email("ada")
+    sign_up_and_verify(checks, site, address)
+    assert address in page.locator("main").inner_text()
+
+    # Turn on the authenticator app from the account settings.
+    page.get_by_role("link", name="Account", exact=True).click()
+    checks.check()
+    page.get_by_role("link", name=re.compile("two-factor|authenticator", re.I)).first.click()
+    checks.check()
+    # Two-factor changes ask for the password again, however recent the login.
+    assert path_of(page.url) == "/accounts/reauthenticate/"
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Confirm").click()
+    checks.check()
+    secret = page.locator("#authenticator_secret").input_value()
+    code_window = int(time.time() // 30)
+    page.get_by_label(re.compile("code", re.I)).fill(totp(secret))
+    page.get_by_role("button", name="Activate").click()
+    checks.check()
+    assert path_of(page.url) == "/accounts/2fa/recovery-codes/"
+    site.outbox.wait_for(address, "Authenticator")
+    page.get_by_role("link", name="Account", exact=True).click()
+    checks.check()
+    two_factor = page.locator("section", has=page.get_by_role("heading", name="Two-factor"))
+    assert re.search(r"\bOn\b", two_factor.inner_text()), two_factor.inner_text()
+
+    log_out(checks)
+    log_in(checks, address)
+    assert "/accounts/2fa/authenticate/" in page.url, "the second factor was not asked for"
+    # A code is accepted once: wait for the next one if activation used the current one.
+    while int(time.time() // 30) == code_window:
+        time.sleep(0.5)
+    page.get_by_label(re.compile("code", re.I)).fill(totp(secret))
+    page.get_by_role("button", name="Sign In").click()
+    checks.check()
+    assert page.url == site.served.url("/dashboard/")
+    assert address in page.locator("main").inner_text()
+
+
+def test_subscribe_to_a_plan_and_the_entitlement_unlocks(checks, site):
+    page = checks.page
+    sign_up_and_verify(checks, site, unique_email("grace"))
+    exports = page.locator("section", has=page.get_by_role("heading", name=re.compile("Your plan")))
+    assert "Exports are a paid feature" in exports.inner_text()
+
+    page.get_by_role("link", name="Pricing").first.click()
+    checks.check()
+    pro = page.locator("section.plan", has=page.get_by_role("heading", name="Pro"))
+    assert "19.00" in pro.inner_text()
+    pro.get_by_role("button", name="Subscribe").click()
+    checks.check()
+    # Checkout "took the card" and sent the browser back; only the webhook may change the plan.
+    assert path_of(page.url) == "/billing/checkout/success/"
+    assert "Confirming your subscription" in page.locator("h1").inner_text()
+    [checkout] = site.stripe.requests("POST", "/v1/checkout/sessions")[-1:]
+    assert checkout["mode"] == "subscription"
+    assert checkout["line_items[0][price]"] == "price_QsProMonth00001"
+
+    session_id = parse_qs(urlsplit(page.url).query)["session_id"][0]
+    session = site.stripe.complete_subscription_checkout(session_id)
+    subscription = site.stripe.objects[session["subscription"]]
+    for event_type, obj in [
+        ("customer.subscription.created", subscription),
+        ("checkout.session.completed", session),
+    ]:
+        status, body = deliver_webhook(site.served, site.stripe.event(event_type, obj))
+        assert status == 200, body
+
+    # The success page refreshes itself until the webhook's subscription is recorded.
+    page.get_by_role("heading", name="You're on Pro").wait_for(timeout=15_000)
+    checks.check()
+    page.locator("main").get_by_role("link", name="Billing settings").click()
+    checks.check()
+    plan = page.locator("main").inner_text()
+    renews = datetime.fromtimestamp(subscription["items"]["data"][0]["current_period_end"], UTC)
+    assert re.search(r"Plan\s+Pro", plan) and "Active" in plan, plan
+    assert re.search(rf"Renews on\s+{renews.day} {renews:%B %Y}", plan), plan
+
+    page.get_by_role("link", name="Dashboard").first.click()
+    checks.check()
+    assert "Exports are included in your plan" in exports.inner_text()
+
+    page.get_by_role("link", name="Pricing").first.click()
+    checks.check()
+    assert "Current plan" in pro.inner_text()
+    assert pro.get_by_role("link", name="Manage your plan").is_visible()
+
+
+def test_create_an_api_key_and_call_the_api_with_it(checks, site):
+    page = checks.page
+    address = unique_email("linus")
+    sign_up_and_verify(checks, site, address)
+    page.get_by_role("link", name="Account", exact=True).click()
+    checks.check()
+    page.get_by_role("link", name="Manage API keys").click()
+    checks.check()
+    page.get_by_label("Name").fill("Nightly export")
+    page.get_by_role("button", name="Create key").click()
+    checks.check()
+    key = page.locator("#new-api-key").inner_text().strip()
+
+    def api(path: str, key: str | None = key):
+        headers = {"Accept": "application/json"}
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        status, _headers, body = http("GET", site.served.url(path), headers=headers)
+        return status, json.loads(body)
+
+    status, me = api("/api/v1/me/")
+    assert status == 200 and me["email"] == address, me
+    assert api("/api/v1/me/", key=None)[0] == 401
+    if THEME == "todo":
+        status, lists = api("/api/v1/lists/")
+        assert status == 200 and "results" in lists, lists
+
+    # Not a reload: the page showing the new key is the answer to the POST that created it.
+    checks.goto("/accounts/api-keys/")
+    listing = page.locator("main").inner_text()
+    assert "Nightly export" in listing and "last used" in listing, listing
+    page.get_by_role("button", name="Revoke the key Nightly export").click()
+    checks.check()
+    assert "Revoked" in page.locator("main").inner_text()
+    assert api("/api/v1/me/")[0] == 401
+
+
+def test_phone_menu_opens_and_leads_to_the_pages(checks, site):
+    page = checks.page
+    page.set_viewport_size(PHONE)
+    checks.goto("/")
+    pricing = page.get_by_role("navigation", name="Main").get_by_role("link", name="Pricing")
+    assert not pricing.is_visible(), "the phone menu starts closed"
+    page.get_by_text("Menu").click()
+    pricing.click()
+    checks.check()
+    assert path_of(page.url) == "/billing/pricing/"
+
+
+# --- The starter theme alone: no modules, Django's own login ------------------------------------
+
+
+@pytest.fixture(scope="session")
+def starter_site(template_snapshot, tmp_path_factory, project_python, browser):
+    """A project with no modules (the template's defaults), on SQLite, with an admin user."""
+    root = tmp_path_factory.mktemp("browser_starter")
+    project = render(template_snapshot, root / "client_acme", theme="starter", modules=[])
+    outbox = root / "outbox"
+    outbox.mkdir()
+    env = project_env(write_browser_settings(project), f"sqlite:///{root / 'db.sqlite3'}", outbox)
+    served = migrate_and_serve(project, project_python, env, root / "server.log")
+    admin = {**env, "DJANGO_SUPERUSER_EMAIL": ADMIN_EMAIL, "DJANGO_SUPERUSER_PASSWORD": PASSWORD}
+    try:
+        run([project_python, "manage.py", "createsuperuser", "--noinput"], project, admin)
+        yield Site(served, Outbox(outbox))
+    finally:
+        served.stop()
+
+
+@pytest.fixture
+def starter_checks(request, browser, starter_site):
+    yield from watched_page(request, browser, starter_site)
+
+
+def test_starter_landing_login_and_dashboard(starter_checks, starter_site):
+    checks, page = starter_checks, starter_checks.page
+    checks.goto("/")
+    assert page.get_by_role("heading", level=1).inner_text() == page.locator("h1").inner_text()
+    page.get_by_role("link", name="Log in").first.click()
+    checks.check()
+    assert path_of(page.url) == "/accounts/login/"
+    page.get_by_label("Email").fill(ADMIN_EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Log in").click()
+    checks.check()
+
+    assert path_of(page.url) == "/dashboard/"
+    assert ADMIN_EMAIL in page.locator("main").inner_text()
+    # The system status panel arrives by htmx from the project's own static htmx.
+    status = page.locator("#system-status")
+    status.get_by_text(re.compile("database", re.I)).first.wait_for()
+    assert "status--loading" not in (status.get_attribute("class") or "")
+    assert page.get_by_role("link", name="Admin").is_visible()  # A superuser is staff.
+
+    log_out(checks)
+    assert path_of(page.url) == "/"
