@@ -8,21 +8,41 @@ from django.views.decorators.http import require_http_methods, require_POST
 from . import services
 from .forms import ApiKeyForm
 
+# Where a new key waits between the POST that creates it and the page that shows it.
+NEW_KEY_SESSION_KEY = "quickscale_api_new_key"
 
-@never_cache  # The response to a creation holds the new key: no cache may keep it.
+
+@never_cache  # The page that shows a new key holds it: no cache may keep it.
 @require_http_methods(["GET", "POST"])
 @login_required
 def api_keys(request: HttpRequest) -> HttpResponse:
-    """The user's keys, and a form to create one; a new key is shown in the response, once."""
+    """The user's keys, and a form to create one.
+
+    A created key is shown once, on the page the POST redirects to (so reloading that page
+    cannot create a second key); until then it waits in the server-side session, which
+    the next GET empties.
+    """
     form = ApiKeyForm(request.POST or None)
-    new_key = None
     if request.method == "POST" and form.is_valid():
-        new_key = services.create_key(
+        created = services.create_key(
             request.user, name=form.cleaned_data["name"], expires_at=form.expires_at()
         )
-        form = ApiKeyForm()
+        request.session[NEW_KEY_SESSION_KEY] = {"id": created.api_key.pk, "key": created.key}
+        return redirect_see_other("api_keys")
+    new_key = None
+    pending = request.session.pop(NEW_KEY_SESSION_KEY, None) if request.method == "GET" else None
+    if pending:
+        api_key = services.keys_for(request.user).filter(pk=pending["id"]).first()
+        if api_key is not None:
+            new_key = services.NewApiKey(api_key=api_key, key=pending["key"])
     context = {"form": form, "keys": services.keys_for(request.user), "new_key": new_key}
-    return render(request, "quickscale_api/keys.html", context)
+    return render(request, "quickscale_api/keys.html", context, status=400 if form.errors else 200)
+
+
+def redirect_see_other(to: str) -> HttpResponse:
+    response = redirect(to)
+    response.status_code = 303  # "see the result with a GET", whatever the browser did
+    return response
 
 
 @require_POST

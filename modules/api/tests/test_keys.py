@@ -28,8 +28,12 @@ def test_keys_page_needs_login(client):
 def test_creating_a_key_shows_it_once_and_stores_only_its_hash(client, member):
     client.force_login(member)
 
-    response = client.post(reverse("api_keys"), {"name": "Deploy script", "expires": "never"})
+    created = client.post(reverse("api_keys"), {"name": "Deploy script", "expires": "never"})
 
+    # Post/redirect/get: reloading the page that shows the key cannot create another one.
+    assert created.status_code == 303 and created.url == reverse("api_keys")
+    assert not re.search(KEY_PATTERN, created.text)
+    response = client.get(created.url)
     assert response.status_code == 200
     assert "no-store" in response["Cache-Control"]
     [key] = re.findall(KEY_PATTERN, response.text)
@@ -41,8 +45,11 @@ def test_creating_a_key_shows_it_once_and_stores_only_its_hash(client, member):
     stored = [str(v) for v in ApiKey.objects.values_list().get()]
     assert not any(key in value or key.split(".")[1] in value for value in stored)
 
+    # Shown once: the next visit (a reload included) no longer has it, anywhere.
     listing = client.get(reverse("api_keys"))
 
+    assert ApiKey.objects.count() == 1
+    assert not any(key in str(value) for value in client.session.values())
     assert key not in listing.text
     assert not re.search(KEY_PATTERN, listing.text)
     assert f"<code>{api_key.prefix}…</code>" in listing.text
@@ -72,7 +79,7 @@ def test_a_key_needs_a_name(client, member):
 
     response = client.post(reverse("api_keys"), {"name": "", "expires": "30"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert 'aria-invalid="true"' in response.text
     assert not ApiKey.objects.exists()
     assert not re.search(KEY_PATTERN, response.text)

@@ -64,3 +64,13 @@ def test_production_bounds_the_database_connect_time():
     assert options(**PROD_ENV) == "{'connect_timeout': 5}"
     in_url = {**PROD_ENV, "DATABASE_URL": PROD_ENV["DATABASE_URL"] + "?connect_timeout=2"}
     assert options(**in_url) == "{'connect_timeout': 2}"
+
+
+def test_email_url_can_write_emails_to_files(tmp_path):
+    code = "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_FILE_PATH)"
+    url = f"filemail:///{tmp_path}"  # an absolute path after the scheme's "//"
+    result = manage("shell", "-v", "0", "-c", code, EMAIL_URL=url, **PROD_ENV)
+
+    backend, path = result.stdout.split()
+    assert backend == "django.core.mail.backends.filebased.EmailBackend"
+    assert path == str(tmp_path)
