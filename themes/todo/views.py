@@ -247,7 +247,8 @@ def task_edit(request, pk):
     task = selectors.task_for(request.user, pk)
     todo_list = task.todo_list
     query = _return_query(request, todo_list)
-    form = TaskForm(request.POST or None, instance=task)
+    # Own ids: inline, this form shares the page with the add form's fields.
+    form = TaskForm(request.POST or None, instance=task, auto_id=f"id_task{task.pk}_%s")
     if request.method == "POST" and form.is_valid():
         try:
             services.update_task(request.user, task, **form.cleaned_data)

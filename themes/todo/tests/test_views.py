@@ -172,6 +172,9 @@ def test_inline_edit_with_htmx(member, user, groceries):
     row = member.get(url, headers=HTMX)
     assert row.templates[0].name == "todo/partials/task_edit_row.html"
     assert f'id="task-{milk.pk}"' in row.content.decode()
+    # Its fields get ids of their own: the add form on the same page uses id_title.
+    assert f'id="id_task{milk.pk}_title"' in row.content.decode()
+    assert 'id="id_title"' not in row.content.decode()
 
     response = member.post(url, {"title": "Oat milk", "priority": "2"}, headers=HTMX)
     assert 'id="task-panel"' in response.content.decode()
