@@ -8,10 +8,11 @@ BIN := $(VENV)/bin
 DEMO ?= demo
 PORT ?= 8000
 
-.PHONY: help venv demo test test-fast lint bench docs docs-serve shipped clean
+.PHONY: help venv demo test test-fast lint bench bench-copier bench-first-run bench-queries \
+	bench-http docs docs-serve shipped clean
 
 help: ## List the commands
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +39,19 @@ lint: venv ## Lint the template's own Python (tests, benchmarks)
 	$(BIN)/ruff check tests benchmarks
 	$(BIN)/ruff format --check tests benchmarks
 
-bench: venv ## Print copier copy/update timings (benchmarks/)
+bench: bench-copier bench-first-run bench-queries bench-http ## Print every benchmark's figures (docs/performance.md)
+
+bench-copier: venv ## Print copier copy/update times and file counts
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/copier_timing.py
+
+bench-first-run: venv ## Print the time from copier copy to a first 200 from make run
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/first_run.py
+
+bench-queries: venv ## Print database queries per page (needs .cache/project-venv: make test)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/query_counts.py $(ARGS)
+
+bench-http: venv ## Print req/s and latency under gunicorn, as ratios to a bare Django project
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/http_load.py $(ARGS)
 
 docs: venv ## Build the documentation site into ./site (strict)
 	$(BIN)/mkdocs build --strict

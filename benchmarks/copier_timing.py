@@ -1,11 +1,12 @@
 """Prints how long `copier copy` and `copier update` take, and how many files they write.
 
-    make bench      # or: .venv/bin/python benchmarks/copier_timing.py
+    make bench-copier      # or: .venv/bin/python benchmarks/copier_timing.py
 
 Builds a throwaway template repository from this working tree with two tags (v0.1.0,
-and v0.2.0 with a small change to base.py) and measures, for the default project and
-for the project with every shipped module: copy time and file count, then `make
-update`'s engine (quickscale_core.update, real Copier and git) across the two tags.
+and v0.2.0 with a small change to base.py) and measures, for the default project, the
+project with every shipped module and (once themes/todo exists) the todo theme with every
+module: copy time and file count, then `make update`'s engine (quickscale_core.update,
+real Copier and git) across the two tags.
 Figures, not assertions: CI speed is watched here, never in timed tests.
 """
 
@@ -50,10 +51,12 @@ def build_versions(root: Path) -> Path:
     return repo
 
 
-def measure(repo: Path, dst: Path, modules: list[str]) -> tuple[float, int, float]:
+def measure(
+    repo: Path, dst: Path, modules: list[str], theme: str = "starter"
+) -> tuple[float, int, float]:
     start = time.perf_counter()
     copier.run_copy(
-        str(repo), str(dst), data={"project_name": "Bench", "modules": modules},
+        str(repo), str(dst), data={"project_name": "Bench", "modules": modules, "theme": theme},
         vcs_ref="v0.1.0", defaults=True, unsafe=False, quiet=True,
     )  # fmt: skip
     copy_seconds = time.perf_counter() - start
@@ -71,10 +74,14 @@ def measure(repo: Path, dst: Path, modules: list[str]) -> tuple[float, int, floa
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="quickscale-bench-") as tmp:
         repo = build_versions(Path(tmp))
-        print(f"{'project':<22} {'copy s':>8} {'files':>6} {'update s':>9}")
-        for label, modules in [("default", []), ("all modules", shipped_modules())]:
-            copy_s, files, update_s = measure(repo, Path(tmp) / label.replace(" ", "_"), modules)
-            print(f"{label + f' ({len(modules)})':<22} {copy_s:8.2f} {files:6d} {update_s:9.2f}")
+        print(f"{'project':<26} {'copy s':>8} {'files':>6} {'update s':>9}")
+        projects = [("default", [], "starter"), ("all modules", shipped_modules(), "starter")]
+        if (REPO / "themes" / "todo" / "urls.py").exists():
+            projects.append(("todo, all modules", shipped_modules(), "todo"))
+        for label, modules, theme in projects:
+            dst = Path(tmp) / label.replace(" ", "_").replace(",", "")
+            copy_s, files, update_s = measure(repo, dst, modules, theme)
+            print(f"{label + f' ({len(modules)})':<26} {copy_s:8.2f} {files:6d} {update_s:9.2f}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,213 @@
+"""Runs INSIDE a generated project, with its Python: seeds data and counts queries per page.
+
+Not meant to be run by hand: query_counts.py and http_load.py call it as
+
+    <project python> /path/to/project_side.py seed     # prints JSON: cookie, API key, ids
+    <project python> /path/to/project_side.py queries  # prints JSON: one row per page
+
+from the project's directory, with DJANGO_SETTINGS_MODULE set. `seed` writes to the
+configured database (it must be migrated); `queries` builds its own in-memory test database
+without migrations (like the project's test suite) and seeds it first.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+import sys
+import time
+from collections import Counter
+
+sys.path.insert(0, os.getcwd())
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.apps import apps  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+EMAIL = "bench@example.com"
+TASKS = 200
+
+
+def has(app_label_or_name: str) -> bool:
+    return apps.is_installed(app_label_or_name)
+
+
+def todo_installed() -> bool:
+    return has("quickscale_themes.todo")
+
+
+def seed() -> dict:
+    """A verified user with a session, an API key and (todo theme) a list of 200 tasks."""
+    user = get_user_model().objects.create_user(email=EMAIL, password="bench-pass-9-unused")
+    if has("allauth.account"):
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.create(user=user, email=EMAIL, verified=True, primary=True)
+    client = Client()
+    client.force_login(user)
+    data = {"session": client.cookies[settings.SESSION_COOKIE_NAME].value, "user_id": user.pk}
+    if has("quickscale_modules.api"):
+        from quickscale_modules.api import services as api_services
+
+        data["api_key"] = api_services.create_key(user, "bench").key
+    if todo_installed():
+        data.update(seed_todo(user))
+    return data
+
+
+def seed_todo(user) -> dict:
+    """One list holding TASKS tasks, through the theme's own seed command where it can."""
+    from django.core.management import call_command
+    from quickscale_themes.todo.models import Task, TodoList
+
+    call_command("seed_todo_demo", email=user.email, lists=1, tasks=TASKS, verbosity=0)
+    todo_list = TodoList.objects.filter(owner=user).order_by("pk").first()
+    existing = Task.objects.filter(todo_list=todo_list).count()
+    # Top up (the command may cap tasks per list); open tasks, so the default view lists them.
+    for index in range(existing, TASKS):
+        Task.objects.create(todo_list=todo_list, title=f"Bench task {index}", position=index)
+    return {
+        "list_id": todo_list.pk,
+        "tasks": Task.objects.filter(todo_list=todo_list).count(),
+        "open_tasks": Task.objects.filter(todo_list=todo_list, done=False).count(),
+    }
+
+
+def pages(data: dict) -> list[tuple[str, str, bool, bool]]:
+    """(label, path, signed in, with API key) for every main page this project has."""
+
+    def url(name, *args, query=""):
+        try:
+            return reverse(name, args=args) + query
+        except NoReverseMatch:
+            return None
+
+    list_id = data.get("list_id")
+    rows = [
+        ("landing (anonymous)", url("home"), False, False),
+        ("landing (signed in)", url("home"), True, False),
+        ("login page", url("login"), False, False),
+        ("signup page", url("account_signup"), False, False),
+        ("dashboard", url("dashboard"), True, False),
+        ("dashboard status (htmx)", url("dashboard_status"), True, False),
+        ("account settings", url("account_settings"), True, False),
+        ("account email", url("account_email"), True, False),
+        ("change password", url("password_change"), True, False),
+        ("two-factor", url("mfa_index"), True, False),
+        ("sessions", url("usersessions_list"), True, False),
+        ("connected accounts", url("socialaccount_connections"), True, False),
+        ("pricing (anonymous)", url("billing:pricing"), False, False),
+        ("pricing (signed in)", url("billing:pricing"), True, False),
+        ("billing settings", url("billing:settings"), True, False),
+        ("purchases", url("payments:purchases"), True, False),
+        ("API keys page", url("api_keys"), True, False),
+        ("todo lists", url("todo:lists"), True, False),
+        (
+            f"list detail, open ({data.get('open_tasks', 0)})",
+            url("todo:list_detail", list_id) if list_id else None,
+            True,
+            False,
+        ),
+        (
+            f"list detail, all ({data.get('tasks', 0)})",
+            url("todo:list_detail", list_id, query="?status=all") if list_id else None,
+            True,
+            False,
+        ),
+        ("API me (key)", url("api_me"), False, True),
+        ("API plan (key)", url("api_me_plan"), False, True),
+        (
+            "API lists (key)",
+            "/api/v1/lists/" if has_api() and todo_installed() else None,
+            False,
+            True,
+        ),
+        (
+            "API tasks of list, page 1 (key)",
+            f"/api/v1/tasks/?list={list_id}&status=all" if list_id and has_api() else None,
+            False,
+            True,
+        ),
+        (
+            "API tasks, page_size=100 (key)",
+            f"/api/v1/tasks/?list={list_id}&status=all&page_size=100"
+            if list_id and has_api()
+            else None,
+            False,
+            True,
+        ),
+    ]
+    return [row for row in rows if row[1]]
+
+
+def has_api() -> bool:
+    return has("quickscale_modules.api")
+
+
+LITERALS = re.compile(r"'[^']*'|\b\d+\b|%s")
+
+
+def queries() -> list[dict]:
+    # No setup_test_environment(): its instrumented template rendering (a context copy per
+    # rendered template, for the test client) would inflate the timings of pages with many
+    # includes. The test settings already allow the test client's host.
+    connection.settings_dict.setdefault("TEST", {})["MIGRATE"] = False
+    connection.creation.create_test_db(verbosity=0, serialize=False)
+    data = seed()
+    signed_in = Client()
+    signed_in.cookies[settings.SESSION_COOKIE_NAME] = data["session"]
+    anonymous = Client()
+    rows = []
+    for label, path, session, key in pages(data):
+        client = signed_in if session else anonymous
+        headers = {"Authorization": f"Bearer {data['api_key']}"} if key else {}
+        if "(htmx)" in label:
+            headers["HX-Request"] = "true"
+        client.get(path, headers=headers)  # warm: template loading, lazy imports
+        connection.queries_log.clear()
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path, headers=headers)
+        sql = [q["sql"] for q in captured.captured_queries]
+        shapes = Counter(LITERALS.sub("?", statement) for statement in sql)
+        repeated_sql, repeated = shapes.most_common(1)[0] if shapes else ("", 0)
+        # CPU time of this process (Django and in-memory SQLite): steadier than wall-clock
+        # time on a shared machine.
+        timings = []
+        for _ in range(10):
+            start = time.process_time()
+            client.get(path, headers=headers)
+            timings.append((time.process_time() - start) * 1000)
+        rows.append(
+            {
+                "page": label,
+                "path": path,
+                "status": response.status_code,
+                "queries": len(sql),
+                "max_same_shape": repeated,
+                "repeated_sql": repeated_sql[:160] if repeated > 1 else "",
+                "ms": statistics.median(timings),
+                "kb": len(response.content) / 1024,
+                "sql": [statement[:200] for statement in sql],
+            }
+        )
+    return rows
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "seed":
+        print(json.dumps(seed()))
+    elif command == "queries":
+        print(json.dumps(queries()))
+    else:
+        sys.exit("usage: project_side.py seed|queries")
