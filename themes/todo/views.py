@@ -161,10 +161,11 @@ def _detail_context(request, todo_list, query: str = "", **extra) -> dict:
     }
 
 
-def _render_detail(request, todo_list, query: str = "", status: int = 200, **extra):
+def _render_detail(request, todo_list, query: str = "", status: int = 200, reread=True, **extra):
     """The list page, or with htmx its task panel (counts, filters, tasks, add form)."""
-    # Counts changed if something was written: read the list again through the selector.
-    todo_list = selectors.list_for(request.user, todo_list.pk)
+    if reread:
+        # Counts changed if something was written: read the list again through the selector.
+        todo_list = selectors.list_for(request.user, todo_list.pk)
     context = _detail_context(request, todo_list, query, **extra)
     if request.htmx:
         return _vary(render(request, "todo/partials/task_panel.html", context))
@@ -183,7 +184,7 @@ def _after_write(request, todo_list, query: str, message: str = ""):
 @require_GET
 def list_detail(request, pk):
     todo_list = selectors.list_for(request.user, pk)
-    return _render_detail(request, todo_list, request.GET.urlencode())
+    return _render_detail(request, todo_list, request.GET.urlencode(), reread=False)
 
 
 @login_required
