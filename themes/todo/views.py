@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required as django_login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +25,8 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from . import selectors, services
 from .forms import ListForm, MoveForm, TaskForm
+
+TASKS_PER_PAGE = 50
 
 
 def login_required(view):
@@ -138,18 +141,39 @@ def _return_query(request, todo_list) -> str:
     # Keep only the filter's own keys.
     values = parse_qs(parts.query)
     query = QueryDict(mutable=True)
-    for key in ("status", "q"):
+    for key in ("status", "q", "page"):
         if values.get(key):
             query[key] = values[key][0]
     return query.urlencode()
 
 
+def _page_url(todo_list, task_filter, number: int) -> str:
+    query = QueryDict(mutable=True)
+    query["status"] = task_filter.status
+    if task_filter.search:
+        query["q"] = task_filter.search
+    if number > 1:
+        query["page"] = number
+    return _detail_url(todo_list, query.urlencode())
+
+
 def _detail_context(request, todo_list, query: str = "", **extra) -> dict:
-    task_filter = selectors.TaskFilter.from_query(QueryDict(query))
+    values = QueryDict(query)
+    task_filter = selectors.TaskFilter.from_query(values)
+    tasks = selectors.tasks_for(request.user, todo_list=todo_list, task_filter=task_filter)
+    # Pages of TASKS_PER_PAGE keep a long list as fast as a short one (one COUNT more).
+    page = Paginator(tasks, TASKS_PER_PAGE).get_page(values.get("page"))
     return {
         "todo_list": todo_list,
-        "tasks": list(
-            selectors.tasks_for(request.user, todo_list=todo_list, task_filter=task_filter)
+        "tasks": page.object_list,
+        "page_obj": page,
+        "previous_page_url": (
+            _page_url(todo_list, task_filter, page.previous_page_number())
+            if page.has_previous()
+            else ""
+        ),
+        "next_page_url": (
+            _page_url(todo_list, task_filter, page.next_page_number()) if page.has_next() else ""
         ),
         "task_filter": task_filter,
         "statuses": selectors.STATUSES,

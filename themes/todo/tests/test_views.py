@@ -103,6 +103,26 @@ def test_filters_and_search_in_the_query(member, user, groceries):
     assert "Milk" in found and "Eggs" not in found
 
 
+def test_long_lists_come_in_pages_and_writes_stay_on_the_page(member, user, groceries):
+    tasks = [services.add_task(user, groceries, title=f"Task {n:02}") for n in range(60)]
+
+    first = member.get(detail(groceries)).content.decode()
+    assert first.count('<li id="task-') == 50 and "Page 1 of 2" in first
+    second_url = detail(groceries, "status=open&page=2")
+    assert f'href="{second_url.replace("&", "&amp;")}"' in first
+
+    second = member.get(second_url, headers=HTMX).content.decode()
+    assert second.count('<li id="task-') == 10 and "Task 59" in second
+    # Completing a task on page 2 answers page 2 again.
+    response = member.post(
+        reverse("todo:task_toggle", args=[tasks[55].pk]), {"next": second_url}, headers=HTMX
+    )
+    body = response.content.decode()
+    assert "Page 2 of 2" in body and "Task 55" not in body and "Task 59" in body
+    # A page past the end shows the last one.
+    assert "Page 2 of 2" in member.get(detail(groceries, "page=9")).content.decode()
+
+
 def test_add_task_keeps_the_filter_and_validates(member, user, groceries):
     url = reverse("todo:task_create", args=[groceries.pk])
     back = detail(groceries, "status=all")
