@@ -3,7 +3,7 @@
 import logging
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 
@@ -50,11 +50,17 @@ class DatabaseUnavailableMiddleware:
 
 
 def database_answers() -> bool:
-    """Whether a new connection to the default database can run a query."""
+    """Whether a new connection to the default database can run a query.
+
+    A separate connection: the request's own may be broken (Django discards it when the
+    request ends) or inside a transaction that must not be closed under its feet.
+    """
+    probe = connections.create_connection(DEFAULT_DB_ALIAS)
     try:
-        connection.close()
-        with connection.cursor() as cursor:
+        with probe.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
         return False
+    finally:
+        probe.close()
     return True

@@ -4,7 +4,7 @@ import json
 from unittest import mock
 
 import pytest
-from django.db import OperationalError, connection
+from django.db import OperationalError, connections
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -16,9 +16,11 @@ middleware = DatabaseUnavailableMiddleware(lambda request: HttpResponse())
 
 
 def database_down():
-    # The database server is the external boundary: a new connection fails as it would
+    # The database server is the external boundary: opening a connection fails as it does
     # during an outage. The template suite also kills a real PostgreSQL (tests/test_load.py).
-    return mock.patch.object(connection, "cursor", side_effect=OperationalError("refused"))
+    return mock.patch.object(
+        type(connections["default"]), "ensure_connection", side_effect=OperationalError("refused")
+    )
 
 
 def test_an_outage_is_a_503_page_with_retry_after(settings):
