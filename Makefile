@@ -18,7 +18,7 @@ $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check uv==0.13.9
 
-$(VENV)/.synced: pyproject.toml | $(BIN)/uv
+$(VENV)/.synced: pyproject.toml uv.lock | $(BIN)/uv
 	VIRTUAL_ENV=$(CURDIR)/$(VENV) $(BIN)/uv sync --active --quiet
 	touch $@
 
