@@ -468,16 +468,39 @@ def real_history(template_snapshot, tmp_path_factory) -> tuple[Path, str]:
     shutil.copytree(template_snapshot, clone, symlinks=True, dirs_exist_ok=True)
     commit_all(clone, "Working tree") if git(clone, "status", "--porcelain") else None
     git(clone, "tag", "v0.0.2")
+    return clone
+
+
+def previous_shipped_commit(clone: Path) -> str:
+    """The newest earlier commit that changed what users receive."""
     shipped = ["--", "template", "modules", "themes", "extensions", "copier.yml"]
     candidates = git(clone, "log", "--format=%H", "HEAD~1", *shipped).split()
-    return clone, next(iter(candidates), "")
+    return next(iter(candidates), "")
 
 
-def test_upgrade_from_the_previous_shipped_commit(real_history, tmp_path, project_python,
-                                                  project_env):  # fmt: skip
-    clone, previous = real_history
+def before_the_oldest_rename(clone: Path) -> str:
+    """The commit just before the oldest shipped file listed in migration-notes.yml went
+    away (renamed or removed): an upgrade from there crosses every recorded rename."""
+    renamed = (yaml.safe_load((REPO / "migration-notes.yml").read_text()) or {}).get("files")
+    removals = [
+        git(clone, "--literal-pathspecs", "log", "-1", "--format=%H", "--", path).strip()
+        for path in renamed or {}
+    ]
+    removals = [commit for commit in removals if commit]
+    if not removals:
+        return ""
+    oldest = min(removals, key=lambda c: int(git(clone, "rev-list", "--count", c)))
+    return git(clone, "rev-parse", f"{oldest}~1").strip()
+
+
+@pytest.mark.parametrize("start", [previous_shipped_commit, before_the_oldest_rename],
+                         ids=["previous-shipped-commit", "before-renamed-files"])  # fmt: skip
+def test_upgrade_from_an_earlier_commit(start, real_history, tmp_path, project_python,
+                                        project_env):  # fmt: skip
+    clone = real_history
+    previous = start(clone)
     if not previous:
-        pytest.skip("no earlier commit changed template/, modules/ or themes/")
+        pytest.skip(f"no such commit in this history ({start.__name__})")
     git(clone, "tag", "-f", "v0.0.1", previous)
     project = tmp_path / "client_acme"
     try:
@@ -492,6 +515,9 @@ def test_upgrade_from_the_previous_shipped_commit(real_history, tmp_path, projec
     (project / "config/settings/custom.py").write_text("ACME_CUSTOM = 1\n")
     (project / "client_acme/views.py").write_text("ACME = True\n")
     (project / "templates/acme.html").write_text("<p>Acme</p>\n")
+    # An edit inside the theme: its folder must survive a renamed symlink in the template.
+    theme_views = project / "quickscale_themes/starter/views.py"
+    theme_views.write_text("# Acme: landing tweaks.\n" + theme_views.read_text())
     commit_all(project, "Client work")
 
     make_update(project, project_python, "--vcs-ref", "v0.0.2")
@@ -500,6 +526,7 @@ def test_upgrade_from_the_previous_shipped_commit(real_history, tmp_path, projec
     assert (project / "config/settings/custom.py").read_text() == "ACME_CUSTOM = 1\n"
     assert (project / "client_acme/views.py").read_text() == "ACME = True\n"
     assert (project / "templates/acme.html").exists()
+    assert theme_views.read_text().startswith("# Acme: landing tweaks.\n")
     assert not list(project.rglob("*.rej"))
     # These edits sit on lines a release should not need to touch; a conflict here means
     # the release would conflict in most client projects: rethink it or document it.

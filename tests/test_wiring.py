@@ -96,3 +96,24 @@ def test_accounts_module_replaces_djangos_auth_urls(
     script = "from django.urls import reverse; print(reverse('login'))"
     result = run([project_python, "manage.py", "shell", "-c", script], project, project_env)
     assert result.stdout.strip().splitlines()[-1] == "/accounts/signin/"
+
+
+def test_a_theme_that_extends_another_is_wired_before_it(template_snapshot, tmp_path):
+    """theme.yml `extends: starter` (the todo theme): both themes' apps, templates, static
+    files and URLs, the extending theme first so its pages win."""
+    project = render(template_snapshot, tmp_path / "todo", theme="todo")
+
+    assert (project / "quickscale_themes/starter/theme.yml").exists()
+    base = read(project, "config/settings/base.py")
+    assert base.index('"quickscale_themes.todo"') < base.index('"quickscale_themes.starter"')
+    assert 'BASE_THEME_DIR = BASE_DIR / "quickscale_themes" / "starter"' in base
+    assert '"DIRS": [BASE_DIR / "templates", THEME_DIR / "templates", BASE_THEME_DIR' in base
+    assert 'THEME_DIR / "static", BASE_THEME_DIR / "static"]' in base
+    urls = read(project, "config/urls.py")
+    todo = urls.index('include("quickscale_themes.todo.urls")')
+    assert todo < urls.index('include("quickscale_themes.starter.urls")')
+
+    starter = render(template_snapshot, tmp_path / "starter", theme="starter")
+    assert "BASE_THEME_DIR" not in read(starter, "config/settings/base.py")
+    assert not (starter / "quickscale_themes/todo").exists()
+    assert read(starter, "config/urls.py").count("quickscale_themes.") == 1

@@ -22,7 +22,3 @@ urlpatterns = [path("", include((todo_patterns, "todo")))]
 # The lists and tasks API (api.py), only in projects with the api module.
 if apps.is_installed("quickscale_modules.api"):
     urlpatterns.append(path("api/v1/", include("quickscale_themes.todo.api")))
-
-# Everything else (landing, dashboard, the starter's own API endpoints) comes from the
-# starter theme this one builds on.
-urlpatterns.append(path("", include("quickscale_themes.starter.urls")))

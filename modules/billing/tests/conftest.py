@@ -2,6 +2,7 @@ import pytest
 
 from quickscale_modules.payments.tests.stripe_fake import (  # noqa: F401  (pytest fixtures)
     catalog,
+    customer,
     stripe_api,
     stripe_settings,
 )

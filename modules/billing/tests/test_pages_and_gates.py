@@ -3,10 +3,15 @@
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from djstripe.models import Customer
 
 from quickscale_modules.billing import services
-from quickscale_modules.payments.tests.stripe_fake import deliver, event, fixture
+from quickscale_modules.payments.tests.stripe_fake import (
+    add_customer,
+    deliver,
+    event,
+    fixture,
+    subscription,
+)
 
 from .conftest import MONTHLY, YEARLY
 
@@ -16,12 +21,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def subscribed(member, catalog, user):
     """The user subscribed to Pro monthly, as the webhooks reported it."""
-    stripe_customer = fixture("customer")
-    stripe_customer["metadata"] = {"djstripe_subscriber": str(user.pk)}
-    catalog.add(stripe_customer)
-    Customer.sync_from_stripe_data(stripe_customer)
-    data = fixture("subscription", price=catalog.objects[MONTHLY], user=str(user.pk))
-    catalog.add(data, fixture("invoice"))
+    add_customer(catalog, user)
+    data = subscription(catalog, user, MONTHLY)
+    catalog.add(fixture("invoice"))
     assert deliver(member, event("customer.subscription.created", data)).status_code == 200
     assert (
         deliver(member, event("invoice.paid", catalog.objects["in_QsInvoice00000001"])).status_code
@@ -207,12 +209,8 @@ def test_drf_permission_gates_an_api_endpoint(catalog, client, user):
     assert refused.status_code == 403
     assert "Your plan does not include this feature." in str(refused.data)
 
-    stripe_customer = fixture("customer")
-    stripe_customer["metadata"] = {"djstripe_subscriber": str(user.pk)}
-    catalog.add(stripe_customer)
-    Customer.sync_from_stripe_data(stripe_customer)
-    data = fixture("subscription", price=catalog.objects[MONTHLY], user=str(user.pk))
-    catalog.add(data)
+    add_customer(catalog, user)
+    data = subscription(catalog, user, MONTHLY)
     assert deliver(client, event("customer.subscription.created", data)).status_code == 200
 
     allowed = call_api(user)

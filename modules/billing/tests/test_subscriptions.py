@@ -5,27 +5,11 @@ from django.urls import reverse
 from djstripe.models import Customer
 
 from quickscale_modules.billing import services
-from quickscale_modules.payments.tests.stripe_fake import deliver, event, fixture
+from quickscale_modules.payments.tests.stripe_fake import deliver, event, fixture, subscription
 
-from .conftest import MONTHLY, YEARLY
+from .conftest import YEARLY
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def customer(catalog, user):
-    stripe_customer = fixture("customer")
-    stripe_customer["metadata"] = {"djstripe_subscriber": str(user.pk)}
-    catalog.add(stripe_customer)
-    return Customer.sync_from_stripe_data(stripe_customer)
-
-
-def subscription(catalog, user, price=MONTHLY, **changes):
-    """The user's subscription as Stripe would send it now, with `changes` applied."""
-    data = fixture("subscription", price=catalog.objects[price], user=str(user.pk))
-    data.update(changes)
-    catalog.add(data)
-    return data
 
 
 def send(client, catalog, event_type, obj, **kwargs):

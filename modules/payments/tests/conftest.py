@@ -1,1 +1,1 @@
-from .stripe_fake import catalog, stripe_api, stripe_settings  # noqa: F401  (pytest fixtures)
+from .stripe_fake import catalog, customer, stripe_api, stripe_settings  # noqa: F401  (fixtures)

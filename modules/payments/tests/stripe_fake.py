@@ -292,3 +292,28 @@ def catalog(stripe_api, db):
     for price_id in ("price_QsProMonth00001", "price_QsProYear000001", "price_QsCredits00001"):
         Price.sync_from_stripe_data(stripe_api.objects[price_id])
     return stripe_api
+
+
+def add_customer(catalog, user):
+    """The user's Stripe customer: served by the fake API and synced into dj-stripe."""
+    from djstripe.models import Customer
+
+    data = fixture("customer")
+    data["metadata"] = {"djstripe_subscriber": str(user.pk)}
+    catalog.add(data)
+    return Customer.sync_from_stripe_data(data)
+
+
+@pytest.fixture
+def customer(catalog, user):
+    """`user`'s Stripe customer (see add_customer)."""
+    return add_customer(catalog, user)
+
+
+def subscription(catalog, user, price: str = "price_QsProMonth00001", **changes) -> dict:
+    """The user's subscription to `price` (default: the catalog's monthly Pro price) as
+    Stripe would send it now, with `changes` applied; the fake API serves it too."""
+    data = fixture("subscription", price=catalog.objects[price], user=str(user.pk))
+    data.update(changes)
+    catalog.add(data)
+    return data

@@ -2,21 +2,13 @@ import json
 
 import pytest
 from django.test import override_settings
-from djstripe.models import Customer, Event, Session, WebhookEventTrigger
+from djstripe.models import Event, Session, WebhookEventTrigger
 
 from quickscale_modules.payments import services
 
 from .stripe_fake import WEBHOOK_SECRET, deliver, event, fixture, sign
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def customer(catalog, user):
-    stripe_customer = fixture("customer")
-    stripe_customer["metadata"] = {"djstripe_subscriber": str(user.pk)}
-    catalog.add(stripe_customer)
-    return Customer.sync_from_stripe_data(stripe_customer)
 
 
 def _paid_checkout(stripe_api, user):
