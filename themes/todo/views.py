@@ -196,6 +196,19 @@ def _render_detail(request, todo_list, query: str = "", status: int = 200, rerea
     return _vary(render(request, "todo/list_detail.html", context, status=status))
 
 
+def _page_showing(request, todo_list, query: str, task) -> str:
+    """`query` turned to the page of the filtered list that shows `task` (a new task goes
+    last, so after adding one the user sees it, not page 1)."""
+    values = QueryDict(query, mutable=True)
+    task_filter = selectors.TaskFilter.from_query(values)
+    shown = selectors.tasks_for(request.user, todo_list=todo_list, task_filter=task_filter)
+    order = list(shown.values_list("pk", flat=True))
+    values.pop("page", None)
+    if task.pk in order and order.index(task.pk) >= TASKS_PER_PAGE:
+        values["page"] = order.index(task.pk) // TASKS_PER_PAGE + 1
+    return values.urlencode()
+
+
 def _after_write(request, todo_list, query: str, message: str = ""):
     if request.htmx:
         return _render_detail(request, todo_list, query)
@@ -252,10 +265,11 @@ def task_create(request, pk):
     query = _return_query(request, todo_list)
     if form.is_valid():
         try:
-            services.add_task(request.user, todo_list, **form.cleaned_data)
+            task = services.add_task(request.user, todo_list, **form.cleaned_data)
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
+            query = _page_showing(request, todo_list, query, task)
             if request.htmx:
                 # Ready for the next one: the fresh form's title field takes the focus.
                 return _render_detail(request, todo_list, query, focus_new_task=True)

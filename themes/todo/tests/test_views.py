@@ -119,6 +119,17 @@ def test_long_lists_come_in_pages_and_writes_stay_on_the_page(member, user, groc
     )
     body = response.content.decode()
     assert "Page 2 of 2" in body and "Task 55" not in body and "Task 59" in body
+    # A task added from page 1 is shown on the page where it lands.
+    response = member.post(
+        reverse("todo:task_create", args=[groceries.pk]),
+        {"title": "Brand new", "priority": "2", "next": detail(groceries)},
+        headers=HTMX,
+    )
+    assert "Brand new" in response.content.decode() and "Page 2 of 2" in response.content.decode()
+    response = member.post(
+        reverse("todo:task_create", args=[groceries.pk]), {"title": "Newer", "priority": "2"}
+    )
+    assert response["Location"] == detail(groceries, "page=2")
     # A page past the end shows the last one.
     assert "Page 2 of 2" in member.get(detail(groceries, "page=9")).content.decode()
 
