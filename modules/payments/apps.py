@@ -17,4 +17,4 @@ class PaymentsConfig(AppConfig):
     verbose_name = "Payments"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (connects the user deletion receiver)
+        from . import signals  # noqa: F401  (user deletion, webhook validation receivers)

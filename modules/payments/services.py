@@ -46,6 +46,11 @@ WEBHOOK_EVENTS = [
 ]
 
 
+# The largest webhook body accepted (413 above it). Stripe's event payloads are a few KB to a
+# few dozen KB; anything this size is not from Stripe and is refused before it is read.
+WEBHOOK_MAX_BYTES = 512 * 1024
+
+
 class PaymentsNotConfigured(Exception):
     """Stripe keys are missing: the message says which settings to set."""
 
@@ -211,6 +216,22 @@ def refund(payment_intent_id: str, amount: int | None = None, reason: str = "") 
     if reason:
         params["reason"] = reason
     return stripe.Refund.create(**params, **stripe_options())
+
+
+def webhook_signature_is_valid(body: bytes, signature: str, endpoint: WebhookEndpoint) -> bool:
+    """Whether `signature` (the Stripe-Signature header) signs `body` with the endpoint's secret,
+    within its replay tolerance. Only the configured secret counts, in every environment.
+    """
+    if not signature or not endpoint.secret:
+        return False
+    try:
+        payload = body.decode("utf-8")
+        stripe.WebhookSignature.verify_header(
+            payload, signature, endpoint.secret, endpoint.djstripe_tolerance
+        )
+    except (UnicodeDecodeError, stripe.SignatureVerificationError):
+        return False
+    return True
 
 
 @transaction.atomic

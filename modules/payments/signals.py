@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from djstripe.models import Customer
+from djstripe.signals import webhook_pre_validate
 
 from . import services
 
@@ -20,3 +21,20 @@ def purge_stripe_customer(sender, instance, **kwargs):
     services.stripe_options()  # Raises PaymentsNotConfigured when the keys are gone.
     for customer in customers:
         customer.purge()  # Deletes the customer in Stripe, then unlinks the local record.
+
+
+@receiver(webhook_pre_validate, dispatch_uid="payments_ignore_debug_webhook_secret")
+def ignore_debug_webhook_secret(sender, instance, **kwargs):
+    """Webhook signatures are always checked with the endpoint's own secret.
+
+    With DEBUG on, dj-stripe 2.11 verifies a delivery with the secret sent in its
+    X-Djstripe-Webhook-Secret header when there is one (for `stripe listen`), so anyone
+    could sign their own events on a development server. Dropping the header before
+    validation closes that for dj-stripe's own URLs too (/stripe/webhook/<uuid>/);
+    /payments/webhook/ already verifies the signature before dj-stripe sees the request.
+    """
+    instance.headers = {
+        name: value
+        for name, value in (instance.headers or {}).items()
+        if name.lower() != "x-djstripe-webhook-secret"
+    }

@@ -1,15 +1,22 @@
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_ipv46_address
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from djstripe.models import Price
+from djstripe.models.webhooks import get_remote_ip
 from djstripe.views import ProcessWebhookView
 
 from . import services
+
+logger = logging.getLogger(__name__)
 
 _process_webhook = ProcessWebhookView.as_view()
 
@@ -18,15 +25,57 @@ _process_webhook = ProcessWebhookView.as_view()
 @transaction.non_atomic_requests
 @require_POST
 def webhook(request: HttpRequest) -> HttpResponse:
-    """Stripe's webhook endpoint: dj-stripe verifies the signature, records and processes it.
+    """Stripe's webhook endpoint: the signature is checked here, then dj-stripe records the
+    delivery and processes it.
 
-    Invalid signatures get 400 (the attempt is kept in dj-stripe's WebhookEventTrigger table);
-    a failure while processing rolls its writes back and returns 500, so Stripe retries.
+    Anyone can POST here, so nothing is written before the signature is verified with
+    STRIPE_WEBHOOK_SECRET: bodies over services.WEBHOOK_MAX_BYTES get 413, bad or missing
+    signatures 400 (logged as a warning, not stored). A failure while processing a verified
+    event rolls its writes back and returns 500, so Stripe retries.
     """
+    if _content_length(request) > services.WEBHOOK_MAX_BYTES:
+        return HttpResponse("Payload too large.", status=413)
     endpoint = services.webhook_endpoint()
     if endpoint is None:
         return HttpResponse("STRIPE_WEBHOOK_SECRET is not set.", status=503)
+    signature = request.headers.get("Stripe-Signature", "")
+    if not services.webhook_signature_is_valid(request.body, signature, endpoint):
+        logger.warning(
+            "Stripe webhook rejected: missing or invalid signature (from %s).",
+            request.META.get("REMOTE_ADDR", "?"),
+        )
+        return HttpResponseBadRequest("Invalid signature.")
+    _drop_untrusted_headers(request)
     return _process_webhook(request, uuid=endpoint.djstripe_uuid)
+
+
+def _content_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # Django reads no body for a malformed length either.
+
+
+def _drop_untrusted_headers(request: HttpRequest) -> None:
+    """Remove what dj-stripe would trust from the request before it sees it.
+
+    - X-Djstripe-Webhook-Secret: with DEBUG on, dj-stripe verifies the signature with this
+      header's value instead of the endpoint's secret (meant for `stripe listen`), so anyone
+      could sign their own events. The secret always comes from STRIPE_WEBHOOK_SECRET.
+    - An X-Forwarded-For whose first entry is not an IP address: dj-stripe stores that entry
+      in a GenericIPAddressField, which PostgreSQL refuses (a 500 and an email to ADMINS).
+      The connection's address is recorded instead.
+    """
+    request.META.pop("HTTP_X_DJSTRIPE_WEBHOOK_SECRET", None)
+    request.__dict__.pop("headers", None)  # HttpRequest.headers is cached from META.
+    try:
+        ip = get_remote_ip(request)  # dj-stripe's reading: first X-Forwarded-For entry.
+        validate_ipv46_address(ip)
+        if "%" in ip:  # An IPv6 zone ("fe80::1%eth0"): PostgreSQL's inet refuses it.
+            raise ValidationError("IPv6 zone")
+    except ValidationError:
+        request.META.pop("HTTP_X_FORWARDED_FOR", None)
+    request.__dict__.pop("headers", None)
 
 
 @login_required

@@ -2,7 +2,8 @@ import json
 
 import pytest
 from django.test import override_settings
-from djstripe.models import Event, Session, WebhookEventTrigger
+from django.urls import reverse
+from djstripe.models import Customer, Event, Session, WebhookEventTrigger
 
 from quickscale_modules.payments import services
 
@@ -34,15 +35,14 @@ def test_signed_event_is_recorded_and_processed(client, catalog, customer, user)
     assert session.payment_status == "paid"
 
 
-def test_bad_signature_is_rejected_and_recorded(client, catalog, customer, user):
+def test_bad_signature_is_rejected_and_not_stored(client, catalog, customer, user):
     payload = _paid_checkout(catalog, user)
 
     response = deliver(client, payload, secret="whsec_" + "NotTheSecretStripeSigned0")
 
     assert response.status_code == 400
-    trigger = WebhookEventTrigger.objects.get()
-    assert trigger.valid is False and trigger.processed is False
-    assert json.loads(trigger.body)["id"] == payload["id"]  # Kept for inspection.
+    # Anyone can POST here: what fails verification is logged, never written to the database.
+    assert not WebhookEventTrigger.objects.exists()
     assert not Event.objects.exists()
     assert not Session.objects.exists()
 
@@ -130,3 +130,139 @@ def test_endpoint_record_follows_the_secret_in_the_environment(client, catalog, 
         assert deliver(client, payload, secret=new_secret).status_code == 200
 
     assert rotated.pk == first.pk and rotated.secret == new_secret
+
+
+ATTACKER_SECRET = "whsec_" + "ChosenByTheAttacker000000000"
+
+
+def _forged_customer_deleted(customer):
+    """A customer.deleted event signed with a secret of the sender's choosing, which also
+    sends that secret in the X-Djstripe-Webhook-Secret header (honoured by dj-stripe in DEBUG).
+    """
+    body = json.dumps(event("customer.deleted", customer.stripe_data))
+    headers = {
+        "Stripe-Signature": sign(body, ATTACKER_SECRET),
+        "X-Djstripe-Webhook-Secret": ATTACKER_SECRET,
+    }
+    return body, headers
+
+
+def test_forged_event_with_debug_secret_header_is_rejected(client, catalog, customer, settings):
+    settings.DEBUG = True
+    body, headers = _forged_customer_deleted(customer)
+
+    response = client.post(
+        "/payments/webhook/", data=body, content_type="application/json", headers=headers
+    )
+
+    assert response.status_code == 400
+    assert not Event.objects.exists()
+    assert not WebhookEventTrigger.objects.exists()
+    assert Customer.objects.get(id=customer.id).date_purged is None
+
+
+def test_forged_event_is_rejected_on_djstripes_own_url_in_debug(
+    client, catalog, customer, settings
+):
+    settings.DEBUG = True
+    endpoint = services.webhook_endpoint()
+    body, headers = _forged_customer_deleted(customer)
+
+    response = client.post(
+        reverse("djstripe:djstripe_webhook_by_uuid", kwargs={"uuid": endpoint.djstripe_uuid}),
+        data=body,
+        content_type="application/json",
+        headers=headers,
+    )
+
+    assert response.status_code == 400
+    assert not Event.objects.exists()
+    trigger = WebhookEventTrigger.objects.get()  # dj-stripe's view records every attempt.
+    assert trigger.valid is False and trigger.processed is False
+    assert "X-Djstripe-Webhook-Secret" not in trigger.headers
+    assert Customer.objects.get(id=customer.id).date_purged is None
+
+
+def test_debug_secret_header_does_not_replace_the_configured_secret(
+    client, catalog, customer, user, settings
+):
+    # Signed by Stripe with the configured secret: processed, whatever the extra header says.
+    settings.DEBUG = True
+    payload = _paid_checkout(catalog, user)
+    body = json.dumps(payload)
+
+    response = client.post(
+        "/payments/webhook/",
+        data=body,
+        content_type="application/json",
+        headers={"Stripe-Signature": sign(body), "X-Djstripe-Webhook-Secret": ATTACKER_SECRET},
+    )
+
+    assert response.status_code == 200, response.content
+    trigger = WebhookEventTrigger.objects.get()
+    assert trigger.valid and trigger.processed
+    assert "X-Djstripe-Webhook-Secret" not in trigger.headers
+
+
+def test_oversized_body_is_refused_and_not_stored(client, stripe_settings, db):
+    body = json.dumps({"id": "evt_junk", "livemode": False, "junk": "x" * (2 * 1024 * 1024)})
+
+    response = client.post(
+        "/payments/webhook/",
+        data=body,
+        content_type="application/json",
+        headers={"Stripe-Signature": "t=1,v1=" + "0" * 64},
+    )
+
+    assert response.status_code == 413
+    assert not WebhookEventTrigger.objects.exists()
+
+
+def test_junk_with_a_signature_header_is_not_stored(client, stripe_settings, db):
+    response = client.post(
+        "/payments/webhook/",
+        data="x" * (100 * 1024),
+        content_type="application/json",
+        headers={"Stripe-Signature": "t=1,v1=" + "0" * 64},
+    )
+
+    assert response.status_code == 400
+    assert not WebhookEventTrigger.objects.exists()
+
+
+@pytest.mark.parametrize("forwarded_for", ["not-an-ip", "fe80::1%eth0", "[", "1.2.3.4.5"])
+def test_bad_forwarded_for_with_a_bad_signature_is_a_400(client, stripe_settings, db, forwarded_for):
+    response = client.post(
+        "/payments/webhook/",
+        data="{}",
+        content_type="application/json",
+        headers={"Stripe-Signature": "t=1,v1=" + "0" * 64, "X-Forwarded-For": forwarded_for},
+    )
+
+    assert response.status_code == 400
+    assert not WebhookEventTrigger.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("forwarded_for", "recorded"),
+    [
+        ("not-an-ip", "127.0.0.1"),  # Unparseable: the connection's address instead.
+        ("fe80::1%eth0", "127.0.0.1"),  # PostgreSQL's inet has no IPv6 zones.
+        ("203.0.113.9, 10.0.0.1", "203.0.113.9"),  # A real proxy chain: the client's.
+    ],
+)
+def test_signed_event_records_a_valid_client_ip(
+    client, catalog, customer, user, forwarded_for, recorded
+):
+    payload = _paid_checkout(catalog, user)
+    body = json.dumps(payload)
+
+    response = client.post(
+        "/payments/webhook/",
+        data=body,
+        content_type="application/json",
+        headers={"Stripe-Signature": sign(body), "X-Forwarded-For": forwarded_for},
+    )
+
+    assert response.status_code == 200, response.content
+    assert WebhookEventTrigger.objects.get().remote_ip == recorded
