@@ -15,7 +15,8 @@ import stripe
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from djstripe.models import Invoice, Price, Product, Subscription
+from django.db import transaction
+from djstripe.models import Customer, Invoice, Price, Product, Subscription
 
 from quickscale_modules.payments import services as payments
 
@@ -128,12 +129,30 @@ def plans() -> list[Plan]:
 
 
 def current_subscription(user: AbstractBaseUser | AnonymousUser) -> Subscription | None:
-    """The user's latest subscription that is not over (any open status), or None."""
+    """The subscription that decides the user's plan: the best one that is not over, or None.
+
+    A user can briefly hold several (a second checkout left `incomplete`, a plan bought while
+    an old one runs out), so the newest one is not necessarily the one that counts. Entitled
+    subscriptions (BILLING_ENTITLED_STATUSES) to a plan in BILLING_PLANS come first, then
+    other entitled ones, then any open one; the newest wins within each group.
+    """
     customer = payments.existing_customer(user)
     if customer is None:
         return None
-    subscriptions = Subscription.objects.filter(customer=customer).order_by("-created")
-    return next((s for s in subscriptions if s.status in OPEN_STATUSES), None)
+    subscriptions = [
+        s
+        for s in Subscription.objects.filter(customer=customer).order_by("-created")
+        if s.status in OPEN_STATUSES
+    ]
+
+    def rank(subscription: Subscription) -> int:
+        if subscription.status not in settings.BILLING_ENTITLED_STATUSES:
+            return 2
+        price = _subscribed_price(subscription)
+        return 0 if plan_key(price.product if price else None) in settings.BILLING_PLANS else 1
+
+    # min() keeps the first (newest) of equal rank.
+    return min(subscriptions, key=rank, default=None)
 
 
 def _subscribed_price(subscription: Subscription) -> Price | None:
@@ -199,18 +218,66 @@ def can_subscribe(user: AbstractBaseUser) -> bool:
     return current_subscription(user) is None
 
 
+class CheckoutAwaitingConfirmation(Exception):
+    """The user paid a subscription checkout whose webhook has not arrived yet.
+
+    `session_id` is that Checkout session: send the user to its success page, not to a second
+    checkout.
+    """
+
+    def __init__(self, session_id: str):
+        super().__init__(session_id)
+        self.session_id = session_id
+
+
+# How far back a completed checkout without a recorded subscription still blocks a new one:
+# Stripe retries a webhook for up to three days.
+_UNCONFIRMED_CHECKOUT_WINDOW = 3 * 24 * 3600
+
+
 def create_subscription_checkout(
     user: AbstractBaseUser, price: Price, *, success_url: str, cancel_url: str
 ) -> stripe.checkout.Session:
-    """A Stripe Checkout session (subscription mode) for `price`; redirect to its `url`."""
-    return payments.create_checkout_session(
-        user,
-        price,
-        mode="subscription",
-        success_url=success_url,
-        cancel_url=cancel_url,
-        metadata={PLAN_METADATA_KEY: plan_key(price.product)},
-    )
+    """A Stripe Checkout session (subscription mode) for `price`; redirect to its `url`.
+
+    Never two payment pages at once: the user's open subscription checkout for the same price
+    is reused (a double click, a second tab), an open one for another price is expired first,
+    and a checkout paid moments ago whose subscription the webhook has not recorded yet raises
+    CheckoutAwaitingConfirmation. Checkouts of one customer start one at a time.
+    """
+    customer = payments.customer_for(user)
+    options = payments.stripe_options()
+    with transaction.atomic():
+        # Serialises concurrent requests of the same user (a row lock on PostgreSQL).
+        Customer.objects.select_for_update().filter(pk=customer.pk).exists()
+        recent = stripe.checkout.Session.list(customer=customer.id, limit=10, **options)
+        now = datetime.now(tz=UTC).timestamp()
+        for session in recent.data:
+            if session.mode != "subscription":
+                continue
+            if session.status == "open":
+                if (session.metadata or {}).get("price") == price.id and session.url:
+                    return session
+                stripe.checkout.Session.expire(session.id, **options)
+            elif (
+                session.status == "complete"
+                and session.subscription
+                and now - session.created < _UNCONFIRMED_CHECKOUT_WINDOW
+                and not Subscription.objects.filter(id=_stripe_id(session.subscription)).exists()
+            ):
+                raise CheckoutAwaitingConfirmation(session.id)
+        return payments.create_checkout_session(
+            user,
+            price,
+            mode="subscription",
+            success_url=success_url,
+            cancel_url=cancel_url,
+            metadata={PLAN_METADATA_KEY: plan_key(price.product)},
+        )
+
+
+def _stripe_id(value) -> str:
+    return value if isinstance(value, str) else value.id
 
 
 def checkout_state(user: AbstractBaseUser, session_id: str) -> str:

@@ -1,3 +1,6 @@
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -44,16 +47,29 @@ def subscribe(request: HttpRequest, price_id: str) -> HttpResponse:
     price = get_object_or_404(Price, id=price_id, active=True)
     if price.type != "recurring" or services.plan_key(price.product) not in services.plans_keys():
         raise Http404("Not a plan's price.")
-    if not services.can_subscribe(request.user):
-        messages.info(request, "You already have a subscription: change your plan here.")
+    current = services.current_subscription(request.user)
+    if current is not None:
+        # One subscription per user: plan changes, renewals and cancellation happen in the portal.
+        if current.status in settings.BILLING_ENTITLED_STATUSES:
+            messages.info(request, "You already have a subscription: change your plan here.")
+            portal_session = services.create_portal_session(
+                request.user, return_url=request.build_absolute_uri(reverse("billing:settings"))
+            )
+            return redirect(portal_session.url)
+        messages.info(request, "Your subscription needs attention before you can change it.")
         return redirect("billing:settings")
     success_url = request.build_absolute_uri(reverse("billing:success"))
-    session = services.create_subscription_checkout(
-        request.user,
-        price,
-        success_url=f"{success_url}?session_id={{CHECKOUT_SESSION_ID}}",
-        cancel_url=request.build_absolute_uri(reverse("billing:cancel")),
-    )
+    try:
+        session = services.create_subscription_checkout(
+            request.user,
+            price,
+            success_url=f"{success_url}?session_id={{CHECKOUT_SESSION_ID}}",
+            cancel_url=request.build_absolute_uri(reverse("billing:cancel")),
+        )
+    except services.CheckoutAwaitingConfirmation as pending:
+        messages.info(request, "Your payment went through: we are confirming your subscription.")
+        query = urlencode({"session_id": pending.session_id})
+        return redirect(f"{reverse('billing:success')}?{query}")
     return redirect(session.url)
 
 

@@ -7,7 +7,7 @@ from djstripe.models import Customer
 from quickscale_modules.billing import services
 from quickscale_modules.payments.tests.stripe_fake import deliver, event, fixture, subscription
 
-from .conftest import YEARLY
+from .conftest import MONTHLY, YEARLY
 
 pytestmark = pytest.mark.django_db
 
@@ -43,14 +43,96 @@ def test_subscribe_refuses_one_time_prices(member, catalog):
     assert not catalog.requests("POST", "/v1/checkout/sessions")
 
 
-def test_subscribe_sends_subscribers_to_billing_settings(member, catalog, customer, user):
+def test_subscribe_sends_subscribers_to_the_portal(member, catalog, customer, user):
     send(member, catalog, "customer.subscription.created", subscription(catalog, user))
+
+    response = member.post(reverse("billing:subscribe", args=[YEARLY]), follow=False)
+
+    assert response.status_code == 302
+    assert response.url.startswith("https://billing.stripe.com/p/session/")
+    assert not catalog.requests("POST", "/v1/checkout/sessions")
+    page = member.get(reverse("billing:settings"))
+    assert "You already have a subscription" in page.text
+
+
+def test_subscribe_with_a_subscription_needing_attention_goes_to_settings(
+    member, catalog, customer, user
+):
+    send(
+        member,
+        catalog,
+        "customer.subscription.created",
+        subscription(catalog, user, status="past_due"),
+    )
 
     response = member.post(reverse("billing:subscribe", args=[YEARLY]))
 
     assert response.status_code == 302
     assert response.url == reverse("billing:settings")
     assert not catalog.requests("POST", "/v1/checkout/sessions")
+
+
+def test_a_second_subscribe_reuses_the_open_checkout(member, catalog, user):
+    first = member.post(reverse("billing:subscribe", args=[YEARLY]))
+    second = member.post(reverse("billing:subscribe", args=[YEARLY]))
+
+    assert len(catalog.requests("POST", "/v1/checkout/sessions")) == 1
+    assert first.status_code == second.status_code == 302
+    assert second.url == first.url  # The same payment page: the user cannot pay twice.
+
+
+def test_subscribing_to_another_price_expires_the_open_checkout(member, catalog, user):
+    first = member.post(reverse("billing:subscribe", args=[MONTHLY]))
+    second = member.post(reverse("billing:subscribe", args=[YEARLY]))
+
+    [old_id] = [o for o in catalog.objects if first.url.endswith(o)]
+    assert catalog.objects[old_id]["status"] == "expired"
+    assert len(catalog.requests("POST", f"/v1/checkout/sessions/{old_id}/expire")) == 1
+    assert second.url != first.url
+    open_sessions = [
+        o
+        for o in catalog.objects.values()
+        if o["object"] == "checkout.session" and o["status"] == "open"
+    ]
+    assert len(open_sessions) == 1
+
+
+def test_subscribe_after_paying_waits_for_the_webhook(member, catalog, customer, user):
+    # Paid in Checkout a moment ago; Stripe's webhook has not recorded the subscription yet.
+    member.post(reverse("billing:subscribe", args=[YEARLY]))
+    [session] = [o for o in catalog.objects.values() if o["object"] == "checkout.session"]
+    session.update(status="complete", url=None, subscription="sub_QsSubscription01")
+
+    response = member.post(reverse("billing:subscribe", args=[YEARLY]))
+
+    assert len(catalog.requests("POST", "/v1/checkout/sessions")) == 1
+    assert response.status_code == 302
+    assert response.url == f"{reverse('billing:success')}?session_id={session['id']}"
+
+
+def test_an_incomplete_newer_subscription_does_not_hide_the_active_one(
+    member, catalog, customer, user
+):
+    send(member, catalog, "customer.subscription.created", subscription(catalog, user))
+    # A second checkout left a newer subscription waiting for its first payment.
+    newer = subscription(
+        catalog,
+        user,
+        price=YEARLY,
+        id="sub_QsSubscription02",
+        status="incomplete",
+        created=1767225600 + 3600,
+    )
+    newer["items"]["data"][0]["id"] = "si_QsItem0000000002"
+    send(member, catalog, "customer.subscription.created", newer)
+
+    state = services.billing_state(user)
+
+    assert state.subscription_id == "sub_QsSubscription01"
+    assert state.entitled and state.status == "active"
+    assert services.has_entitlement(user, "exports")
+    assert services.entitlement_limit(user, "projects") == 20
+    assert not services.can_subscribe(user)
 
 
 def test_success_page_waits_for_the_webhook(member, catalog, customer, user):

@@ -146,7 +146,9 @@ class FakeStripe:
                 for o in self.objects.values()
                 if o["object"] == kind
                 and all(
-                    o.get(k) == v for k, v in query.items() if k in ("customer", "subscription")
+                    o.get(k) == v
+                    for k, v in query.items()
+                    if k in ("customer", "subscription", "status")
                 )
             ]
             return self._reply(
@@ -192,8 +194,15 @@ class FakeStripe:
                 "payment_status": "unpaid",
                 "livemode": False,
                 "created": now,
+                "expires_at": now + 24 * 3600,
+                "subscription": None,
                 "url": f"https://checkout.stripe.com/c/pay/{session_id}",
             }
+            self.add(session)  # Listed (open) until it is expired or completed.
+            return self._reply(200, session)
+        if path.startswith("/v1/checkout/sessions/") and path.endswith("/expire"):
+            session = self.objects[path.split("/")[-2]]
+            session.update(status="expired", url=None)
             return self._reply(200, session)
         if path == "/v1/billing_portal/sessions":
             return self._reply(
