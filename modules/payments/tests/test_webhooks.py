@@ -231,7 +231,9 @@ def test_junk_with_a_signature_header_is_not_stored(client, stripe_settings, db)
 
 
 @pytest.mark.parametrize("forwarded_for", ["not-an-ip", "fe80::1%eth0", "[", "1.2.3.4.5"])
-def test_bad_forwarded_for_with_a_bad_signature_is_a_400(client, stripe_settings, db, forwarded_for):
+def test_bad_forwarded_for_with_a_bad_signature_is_a_400(
+    client, stripe_settings, db, forwarded_for
+):
     response = client.post(
         "/payments/webhook/",
         data="{}",
