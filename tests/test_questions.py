@@ -91,5 +91,9 @@ def test_reserved_names_cover_this_pythons_standard_library():
 
 def test_template_stays_trust_free():
     config = yaml.safe_load((REPO / "copier.yml").read_text())
-    unsafe = {"_tasks", "_jinja_extensions", "_migrations", "_external_data"} & set(config)
+    unsafe = {"_tasks", "_jinja_extensions", "_migrations"} & set(config)
     assert not unsafe, f"copier.yml uses {unsafe}: users would need --trust"
+    # External data is safe only inside the destination project (Copier asks for
+    # --trust for any path outside it).
+    for name, path in (config.get("_external_data") or {}).items():
+        assert not path.startswith(("/", "~")) and ".." not in path, (name, path)

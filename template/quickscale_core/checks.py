@@ -1,9 +1,9 @@
 """System checks that run with every manage.py command.
 
-They make a mismatch between .copier-answers.yml and the project loud. Plain
-`copier update` does not reliably apply a hand-edited answers file (a module removed
-that way stays installed), so without these checks the project would silently differ
-from its answers. `make update` applies such edits (README.md, section Updating).
+They make two things loud that would otherwise pass silently: a mismatch between
+.copier-answers.yml and the project (a hand edit not applied yet; `make update`
+applies it), and conflicts an update left behind (Copier exits 0 with conflict
+markers in files; README.md, section Updating, explains how to resolve them).
 """
 
 from pathlib import Path
@@ -16,6 +16,7 @@ from .project import (
     APPLIED_FILE,
     UPDATE_COMMAND,
     answered_modules,
+    conflicted_files,
     installed_modules,
     modules_on_disk,
     project_root,
@@ -99,3 +100,24 @@ def module_problems(root: Path, wired: list[str]) -> list:
             )
         )
     return problems
+
+
+@register()
+def no_unresolved_update_conflicts(app_configs, **kwargs) -> list:
+    return conflict_problems(project_root())
+
+
+def conflict_problems(root: Path) -> list:
+    files = conflicted_files(root)
+    if not files:
+        return []
+    listing = ", ".join(files[:20]) + (f" and {len(files) - 20} more" if len(files) > 20 else "")
+    return [
+        Error(
+            f"An update left unresolved conflicts in: {listing}.",
+            hint="In each file keep what you want between the <<<<<<< and >>>>>>> markers "
+            "and delete the markers; apply what a .rej file holds by hand, then delete it. "
+            "Then `git add` the files, run `make test` and commit.",
+            id="quickscale.E006",
+        )
+    ]

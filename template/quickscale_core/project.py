@@ -51,3 +51,39 @@ def installed_modules() -> list[str]:
 
     prefix = f"{MODULES_PACKAGE}."
     return [app.removeprefix(prefix) for app in settings.INSTALLED_APPS if app.startswith(prefix)]
+
+
+# Conflict markers as Copier (`--conflict inline`) and git write them, at line start.
+CONFLICT_MARKER = r"^(<<<<<<<|>>>>>>>)( |$)"
+# Folders that are never the project's own source: skipped when looking for .rej files.
+NOT_SOURCE = {".git", ".venv", "node_modules", "__pycache__", "staticfiles", "media"}
+
+
+def conflicted_files(root: Path | None = None) -> list[str]:
+    """Files an update left unresolved: conflict markers in git-tracked (or new, not
+    ignored) files, and `.rej` files (hunks Copier could not place; .gitignore hides them).
+
+    Needs git for the markers (an update only runs in a git repository); a copy of the
+    project without .git, such as a Docker image, only gets the `.rej` search.
+    """
+    import os
+    import shutil
+    import subprocess
+
+    root = root or project_root()
+    found: set[str] = set()
+    if (root / ".git").exists() and shutil.which("git"):
+        result = subprocess.run(  # noqa: S603
+            ["git", "grep", "--untracked", "-I", "-l", "-E", CONFLICT_MARKER, "--", "."],  # noqa: S607
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        found.update(line for line in result.stdout.splitlines() if line)
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d not in NOT_SOURCE and not d.startswith(".venv")]
+        for name in files:
+            if name.endswith(".rej"):
+                found.add((Path(folder) / name).relative_to(root).as_posix())
+    return sorted(found)

@@ -10,6 +10,11 @@ change in the working tree and no extra commits.
 It refuses, changing nothing, when the tree is dirty, the answers file is invalid,
 or a module you remove has files you modified (unless --force, which backs them up).
 
+Exit codes, for scripts: 0 updated (or already up to date), 2 refused (nothing was
+changed), 3 updated but conflicts are left to resolve. `make` itself turns any
+failure into its own exit code 2, so scripts run `uv run python -m
+quickscale_core.update` to tell the last two apart.
+
 Runs without Django settings so it works even when settings are broken.
 """
 
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import filecmp
+import re
 import shutil
 import subprocess
 import sys
@@ -31,6 +37,7 @@ from quickscale_core.project import (
     ANSWERS_FILE,
     APPLIED_FILE,
     MODULES_PACKAGE,
+    conflicted_files,
     modules_on_disk,
     project_root,
     read_answers,
@@ -45,6 +52,10 @@ FOLDER_ANSWERS = {
     "frontend": "frontend quickscale_themes/{theme}/frontend_{frontend}/",
 }
 IGNORED_PARTS = {"__pycache__"}
+EXIT_REFUSED = 2
+EXIT_CONFLICTS = 3
+# Copier reports a refused answer as a traceback ending in this line.
+VALIDATION_ERROR = re.compile(r"Validation error for question '(?P<question>\w+)': (?P<why>.*)")
 
 
 class Refused(Exception):
@@ -111,6 +122,13 @@ def ensure_clean_git_tree(root: Path) -> str:
             'history: run `git init && git add -A && git commit -m "Start"` first.'
         )
     status = git("status", "--porcelain", root=root)
+    if status.strip() == "?? uv.lock":
+        raise Refused(
+            "uv.lock is not committed yet: uv wrote it on the first `make run` and it pins "
+            "every dependency (Docker builds install from it). Commit it first: "
+            '`git add uv.lock && git commit -m "Lock dependencies"`, then run `make update` '
+            "again. Nothing was changed."
+        )
     if status.strip():
         files = ", ".join(line[3:] for line in status.splitlines()[:8])
         raise Refused(
@@ -173,7 +191,7 @@ def remove_leftovers(folder: Path) -> None:
         shutil.rmtree(folder)
 
 
-def run_copier_update(root: Path, desired: dict, vcs_ref: str | None) -> int:
+def run_copier_update(root: Path, desired: dict, vcs_ref: str | None) -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
         yaml.safe_dump(copier_data(desired), handle, sort_keys=True)
         data_file = handle.name
@@ -182,9 +200,29 @@ def run_copier_update(root: Path, desired: dict, vcs_ref: str | None) -> int:
     if vcs_ref:
         cmd += ["--vcs-ref", vcs_ref]
     try:
-        return subprocess.run(cmd, cwd=root, check=False).returncode  # noqa: S603
+        result = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)  # noqa: S603
     finally:
         Path(data_file).unlink(missing_ok=True)
+    if result.returncode != 0:
+        raise Refused(copier_failure(result.stderr + result.stdout, result.returncode))
+
+
+def copier_failure(output: str, code: int) -> str:
+    """One paragraph for a failed Copier run: the validator's own sentence when an
+    answer was refused, else Copier's last line (its traceback helps nobody here)."""
+    refused = VALIDATION_ERROR.search(output)
+    if refused:
+        return (
+            f"the answer to `{refused['question']}` in {ANSWERS_FILE} is refused: "
+            f"{refused['why'].strip()} Fix it in {ANSWERS_FILE}, commit, and run `make update` "
+            "again. Your project is back exactly as it was."
+        )
+    lines = [line.strip() for line in output.splitlines() if line.strip()]
+    last = lines[-1] if lines else "no message"
+    return (
+        f"Copier stopped with exit code {code}: {last} Your project is back exactly as it "
+        "was; `uv run copier update --defaults --data-file <answers>` shows the full output."
+    )
 
 
 def restore(root: Path, head: str) -> None:
@@ -194,13 +232,17 @@ def restore(root: Path, head: str) -> None:
     git("clean", "-fdq", root=root)
 
 
-def summarize(root: Path, head: str, answers_before: dict) -> None:
+def summarize(root: Path, head: str, answers_before: dict, added: list[str]) -> int:
+    """Print what changed; returns the exit code (EXIT_CONFLICTS when any are left)."""
     changed = git("status", "--porcelain", root=root).splitlines()
-    conflicted = git("diff", "--name-only", "--diff-filter=U", root=root).split()
+    conflicted = sorted(
+        set(git("diff", "--name-only", "--diff-filter=U", root=root).split())
+        | set(conflicted_files(root))
+    )
     print()
-    if not changed:
+    if not changed and not conflicted:
         print("Already up to date: the template added nothing to this project.")
-        return
+        return 0
     print(f"Changed files ({len(changed)}), not committed; review with `git diff`:")
     for line in changed:
         print(f"  {line}")
@@ -213,22 +255,38 @@ def summarize(root: Path, head: str, answers_before: dict) -> None:
         print("\nWhat changed in the template (CHANGELOG):")
         for line in excerpt:
             print(f"  {line}")
-    if any(p.endswith("models.py") or "/migrations/" in p for p in (x[3:] for x in changed)):
+    # New module folders are untracked: list their files too, or their migrations hide.
+    every_path = [
+        line[3:]
+        for line in git("status", "--porcelain", "--untracked-files=all", root=root).splitlines()
+    ]
+    if added:
+        print(
+            f"\nAdded {', '.join(added)}: run `make migrate` to create its tables "
+            "(`make run` does it too)."
+        )
+    elif any(p.endswith("models.py") or "/migrations/" in p for p in every_path):
         print(
             "\nModels or migrations changed: run `make makemigrations` if your own models "
             "need it, then `make migrate`."
         )
+    before = answers_before.get("_commit")
+    after = load_answers(root).get("_commit") if (root / ANSWERS_FILE).exists() else None
     if conflicted:
-        print(f"\n{len(conflicted)} file(s) have conflicts (marked <<<<<<< / >>>>>>>):")
+        print(f"\n{len(conflicted)} file(s) have conflicts to resolve:")
         for path in conflicted:
             print(f"  {path}")
         print(
-            "Edit each file to keep what you want, then `git add` it. README.md (section "
-            "Updating) explains the markers."
+            "In each file keep what you want between the <<<<<<< and >>>>>>> markers and "
+            "delete the markers (a .rej file holds a change to apply by hand; delete it "
+            "after). Then `git add` them. Until then `manage.py check`, `make run` and "
+            "`make test` fail (quickscale.E006). README.md, section Updating, shows an "
+            "example."
         )
-    before = answers_before.get("_commit")
-    after = load_answers(root).get("_commit") if (root / ANSWERS_FILE).exists() else None
+        print(f"\nTemplate version: {before} -> {after}. Resolve, run `make test`, then commit.")
+        return EXIT_CONFLICTS
     print(f"\nTemplate version: {before} -> {after}. Run `make test`, then commit.")
+    return 0
 
 
 def applied_answers(root: Path, desired: dict) -> dict:
@@ -260,13 +318,7 @@ def apply_update(
         git("add", ANSWERS_FILE, root=root)
         git("commit", "-q", "--no-verify", "-m", "quickscale: applied answers (temp)", root=root)
 
-    code = run_copier_update(root, desired, vcs_ref)
-    if code != 0:
-        raise Refused(
-            f"Copier stopped with exit code {code} (its message is above): usually an "
-            f"answer it refuses, such as an unknown module name in {ANSWERS_FILE}. "
-            "Your project is back exactly as it was."
-        )
+    run_copier_update(root, desired, vcs_ref)
     if hand_edited:
         temp = git("rev-parse", "HEAD", root=root).strip()
         # Drop the temporary commit but keep Copier's result (and its conflict marks).
@@ -324,8 +376,7 @@ def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
     if saved:
         backup = back_up(root, saved)
         say(f"--force: the files you changed are saved in {backup.name}/.")
-    summarize(root, head, desired)
-    return 0
+    return summarize(root, head, desired, added)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -339,7 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         return update(project_root(), force=args.force, vcs_ref=args.vcs_ref)
     except Refused as refusal:
         print(f"make update refused: {refusal}", file=sys.stderr)
-        return 2
+        return EXIT_REFUSED
 
 
 if __name__ == "__main__":

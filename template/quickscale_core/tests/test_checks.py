@@ -3,7 +3,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from quickscale_core.checks import module_problems
+from quickscale_core.checks import conflict_problems, module_problems
+from quickscale_core.project import project_root
 
 
 def make_project(root: Path, answers: str, modules_on_disk=()) -> Path:
@@ -75,3 +76,50 @@ def test_hand_edited_answer_is_an_error_until_applied(tmp_path):
     assert error.id == "quickscale.E005"
     assert "`use_docker`" in error.msg and "False" in error.msg and "True" in error.msg
     assert "make update" in error.hint
+
+
+def test_no_update_conflicts_are_left_in_this_project():
+    """`make test` fails while an update's conflict markers or .rej files remain."""
+    problems = conflict_problems(project_root())
+    assert not problems, f"{problems[0].msg} {problems[0].hint}"
+
+
+def git_project(root: Path) -> Path:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q", str(root)], check=True)  # noqa: S603, S607
+    return root
+
+
+def test_conflict_markers_in_a_tracked_file_are_an_error(tmp_path):
+    root = git_project(tmp_path)
+    page = root / "quickscale_themes" / "starter" / "dashboard.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        "<h1>\n<<<<<<< before updating\nMine\n=======\nTheirs\n>>>>>>> after updating\n</h1>\n"
+    )
+    (root / "fine.py").write_text("# a line that mentions <<<<<<< inside is fine\n")
+
+    [error] = conflict_problems(root)
+
+    assert error.id == "quickscale.E006"
+    assert "quickscale_themes/starter/dashboard.html" in error.msg
+    assert "fine.py" not in error.msg
+    assert "git add" in error.hint
+
+
+def test_rejected_hunks_are_an_error_even_though_git_ignores_them(tmp_path):
+    root = git_project(tmp_path)
+    (root / ".gitignore").write_text("*.rej\n")
+    (root / "config").mkdir()
+    (root / "config" / "urls.py.rej").write_text("@@ -1 +1 @@\n")
+
+    [error] = conflict_problems(root)
+
+    assert "config/urls.py.rej" in error.msg
+
+
+def test_a_clean_project_has_no_conflict_problems(tmp_path):
+    root = git_project(tmp_path)
+    (root / "views.py").write_text("x = 1\n")
+    assert conflict_problems(root) == []
