@@ -35,7 +35,11 @@ def subscribed(member, catalog, user):
 # Pricing
 
 
-def test_pricing_without_synced_prices_explains_how_to_sync(client, stripe_settings):
+def test_pricing_without_synced_prices_explains_how_to_sync_to_staff(client, stripe_settings, user):
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
+
     response = client.get(reverse("billing:pricing"))
 
     assert response.status_code == 200
@@ -44,14 +48,53 @@ def test_pricing_without_synced_prices_explains_how_to_sync(client, stripe_setti
     assert "Free" in response.text
 
 
-def test_pricing_without_keys_says_what_to_configure(client, settings):
+def test_pricing_without_synced_prices_tells_visitors_only_that_plans_are_coming(
+    client, stripe_settings
+):
+    response = client.get(reverse("billing:pricing"))
+
+    assert response.status_code == 200
+    assert "Plans coming soon" in response.text
+    assert "manage.py" not in response.text
+    assert "djstripe_sync_models" not in response.text
+
+
+def test_pricing_without_keys_says_what_to_configure_to_staff(client, settings, user):
     settings.STRIPE_SECRET_KEY = ""
+    user.is_staff = True
+    user.save()
+    client.force_login(user)
 
     response = client.get(reverse("billing:pricing"))
 
     assert response.status_code == 200
     assert "Payments are not set up yet" in response.text
     assert "<code>STRIPE_SECRET_KEY</code>" in response.text
+
+
+def test_pricing_without_keys_in_debug_says_what_to_configure(client, settings):
+    settings.STRIPE_SECRET_KEY = ""
+    settings.DEBUG = True
+
+    response = client.get(reverse("billing:pricing"))
+
+    assert "Payments are not set up yet" in response.text
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_pricing_without_keys_shows_visitors_no_setup_instructions(
+    client, settings, user, signed_in
+):
+    settings.STRIPE_SECRET_KEY = ""
+    if signed_in:
+        client.force_login(user)
+
+    response = client.get(reverse("billing:pricing"))
+
+    assert response.status_code == 200
+    assert "Plans coming soon" in response.text
+    for leak in ("not set up", "STRIPE_", "manage.py", "docs/modules", ".env"):
+        assert leak not in response.text
 
 
 def test_pricing_shows_synced_plans_monthly_and_yearly(member, catalog):
@@ -114,13 +157,14 @@ def test_billing_page_shows_plan_status_renewal_and_invoices(subscribed):
     assert f'action="{reverse("billing:portal")}"' in response.text
 
 
-def test_billing_page_without_keys_explains(member, settings):
+def test_billing_page_without_keys_shows_members_a_neutral_notice(member, settings):
     settings.STRIPE_SECRET_KEY = ""
 
     response = member.get(reverse("billing:settings"))
 
     assert response.status_code == 200
-    assert "Payments are not set up yet" in response.text
+    assert "Plans coming soon" in response.text
+    assert "STRIPE_SECRET_KEY" not in response.text
 
 
 def test_account_settings_has_a_billing_card(subscribed):

@@ -1,7 +1,20 @@
 from django import template
+from django.conf import settings
 from djstripe.settings import djstripe_settings
 
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def show_setup_help(context) -> bool:
+    """Whether setup instructions (settings to set, commands to run) may be shown.
+
+    Staff always see them, everyone does while DEBUG is on; visitors of a live site get a
+    neutral notice instead: `{% show_setup_help as setup_help %}{% if setup_help %}...`.
+    """
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return bool(settings.DEBUG or (user is not None and user.is_staff))
 
 
 @register.filter

@@ -23,10 +23,12 @@ def test_purchases_page_needs_login(client):
     assert response.url.startswith(reverse("login"))
 
 
-def test_purchases_page_without_keys_says_what_to_configure(member, settings):
+def test_purchases_page_without_keys_says_what_to_configure_to_staff(member, settings, user):
     settings.STRIPE_SECRET_KEY = settings.STRIPE_PUBLISHABLE_KEY = (
         settings.STRIPE_WEBHOOK_SECRET
     ) = ""
+    user.is_staff = True
+    user.save()
 
     response = member.get(reverse("payments:purchases"))
 
@@ -34,6 +36,21 @@ def test_purchases_page_without_keys_says_what_to_configure(member, settings):
     assert "Payments are not set up yet" in response.text
     for name in ("STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"):
         assert f"<code>{name}</code>" in response.text
+    assert "djstripe_sync_models" in response.text
+    assert "Buy now" not in response.text
+
+
+def test_purchases_page_without_keys_shows_members_no_setup_instructions(member, settings):
+    settings.STRIPE_SECRET_KEY = settings.STRIPE_PUBLISHABLE_KEY = (
+        settings.STRIPE_WEBHOOK_SECRET
+    ) = ""
+
+    response = member.get(reverse("payments:purchases"))
+
+    assert response.status_code == 200
+    assert "Payments are coming soon" in response.text
+    for leak in ("not set up", "STRIPE_", "manage.py", "docs/modules", ".env"):
+        assert leak not in response.text
     assert "Buy now" not in response.text
 
 
