@@ -1,6 +1,7 @@
 from rest_framework import authentication, exceptions
 
 from . import services
+from .throttling import FailedApiKeyThrottle
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
@@ -16,6 +17,19 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
+        # Refused keys are limited per client IP (FailedApiKeyThrottle): once over the limit,
+        # the key is not even looked at until the window has passed.
+        failures = FailedApiKeyThrottle()
+        wait = failures.blocked_for(request)
+        if wait is not None:
+            raise exceptions.Throttled(wait=wait)
+        try:
+            return self._authenticate_key(header)
+        except exceptions.AuthenticationFailed:
+            failures.record_failure(request)
+            raise
+
+    def _authenticate_key(self, header):
         if len(header) != 2:
             raise exceptions.AuthenticationFailed(
                 "Invalid Authorization header: send `Bearer <key>`.", code="invalid_api_key"

@@ -32,6 +32,17 @@ class ApiKey(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    def save(self, *args, **kwargs) -> None:
+        # Revoking is for good: a save that would clear revoked_at (a form, the shell, a bug)
+        # keeps the stored revocation time.
+        if self.pk is not None and self.revoked_at is None:
+            stored = (
+                type(self).objects.filter(pk=self.pk).values_list("revoked_at", flat=True).first()
+            )
+            if stored is not None:
+                self.revoked_at = stored
+        super().save(*args, **kwargs)
+
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None

@@ -21,7 +21,11 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import F, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+
+from quickscale_modules.auth.services import send_security_notice
 
 from .models import ApiKey
 
@@ -79,6 +83,31 @@ def revoke_key(user: AbstractBaseUser, key_id: int) -> ApiKey | None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
     return api_key
+
+
+def revoke_all_keys(user: AbstractBaseUser) -> int:
+    """Revoke every key of the user that is not revoked yet; returns how many were.
+
+    Called when the user's password changes and when they sign out their other sessions
+    (apps.py): a key created from a stolen session must not outlive the account's recovery.
+    """
+    return ApiKey.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def notify_key_created(request: HttpRequest, api_key: ApiKey) -> None:
+    """Email the key's owner that a key was created (name, prefix, expiry, where from, and how
+    to revoke it), like the notice for a password change."""
+    send_security_notice(
+        request,
+        api_key.user,
+        "quickscale_api/email/api_key_created",
+        {
+            "api_key": api_key,
+            "keys_url": request.build_absolute_uri(reverse("api_keys")),
+        },
+    )
 
 
 def authenticate(key: str) -> ApiKey:

@@ -5,6 +5,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from quickscale_modules.auth.services import reauthentication_required
+
 from . import services
 from .forms import ApiKeyForm
 
@@ -15,12 +17,16 @@ NEW_KEY_SESSION_KEY = "quickscale_api_new_key"
 @never_cache  # The page that shows a new key holds it: no cache may keep it.
 @require_http_methods(["GET", "POST"])
 @login_required
+# A key outlives the session it was created from: creating one asks for the password (or second
+# factor) again unless it was confirmed in the last minutes, so a stolen session cannot mint a
+# lasting credential. The POST is replayed once the user has confirmed.
+@reauthentication_required(allow_get=True)
 def api_keys(request: HttpRequest) -> HttpResponse:
     """The user's keys, and a form to create one.
 
     A created key is shown once, on the page the POST redirects to (so reloading that page
     cannot create a second key); until then it waits in the server-side session, which
-    the next GET empties.
+    the next GET empties. Its owner is emailed that a key was created.
     """
     form = ApiKeyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -28,6 +34,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
             request.user, name=form.cleaned_data["name"], expires_at=form.expires_at()
         )
         request.session[NEW_KEY_SESSION_KEY] = {"id": created.api_key.pk, "key": created.key}
+        services.notify_key_created(request, created.api_key)
         return redirect_see_other("api_keys")
     new_key = None
     pending = request.session.pop(NEW_KEY_SESSION_KEY, None) if request.method == "GET" else None

@@ -1,7 +1,40 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import ratelimit
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.hashers import make_password
+from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
+from django.utils.crypto import get_random_string
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up form (ACCOUNT_FORMS["signup"]) with two fixes.
+
+    - An address longer than the user model's email column (254 characters) is refused with a
+      field error. allauth would otherwise cut it to the column's length when it saves the user,
+      and send the confirmation link to the cut address.
+    - With ACCOUNT_PREVENT_ENUMERATION, an address that already has an account gets no new
+      account, only an email to its owner, and the same page as a real sign-up. That path used to
+      skip hashing the password, the slowest step of a real sign-up, so its response time told
+      which addresses have accounts. It now hashes the submitted password (and throws the hash
+      away), as Django's login does for unknown users.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        max_length = get_user_model()._meta.get_field("email").max_length
+        email = self.fields["email"]
+        email.max_length = max_length
+        email.validators.append(MaxLengthValidator(max_length))
+        email.widget.attrs["maxlength"] = str(max_length)
+
+    def try_save(self, request: HttpRequest):
+        if self.account_already_exists:
+            # The cost of a real sign-up's set_password(), with the project's password hasher.
+            make_password(self.cleaned_data.get("password1") or get_random_string(32))
+        return super().try_save(request)
 
 
 class DeleteAccountForm(forms.Form):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from allauth.account.adapter import get_adapter as get_account_adapter
+from allauth.account.decorators import reauthentication_required as _reauthentication_required
 from allauth.account.decorators import verified_email_required as _verified_email_required
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -25,6 +27,32 @@ from django.http import HttpRequest
 # View decorator: like login_required, and users whose email is not verified get a new
 # verification email and a page saying so instead of the view.
 verified_email_required = _verified_email_required
+
+
+def reauthentication_required(view=None, *, allow_get: bool = True):
+    """View decorator for sensitive actions: the user must have confirmed their password (or
+    second factor) in the last few minutes (ACCOUNT_REAUTHENTICATION_TIMEOUT, 5 by default).
+
+    Otherwise they are sent to the confirmation page, and the request they made (a POST
+    included) is replayed once they have confirmed. Always on, whatever
+    ACCOUNT_REAUTHENTICATION_REQUIRED says. GET requests pass unless `allow_get` is False.
+    Put it under `login_required`. Users who have no password (Google or GitHub login only)
+    and no second factor are let through: allauth cannot ask them for anything.
+    """
+    decorator = _reauthentication_required(allow_get=allow_get)
+    return decorator(view) if view is not None else decorator
+
+
+def send_security_notice(
+    request: HttpRequest, user: AbstractBaseUser, template_prefix: str, context: dict | None = None
+) -> None:
+    """Email `user` that something sensitive just happened to their account, like the notices
+    for a password or email change: `<template_prefix>_subject.txt`, `_message.txt` and
+    `_message.html`, which usually extend "account/email/base_notification.*" (the time, IP
+    address and browser of the request are added to the context). Sent to the user's primary
+    address, unless ACCOUNT_EMAIL_NOTIFICATIONS is off.
+    """
+    get_account_adapter(request).send_notification_mail(template_prefix, user, context or {})
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from rest_framework.throttling import SimpleRateThrottle
 
 from quickscale_modules.api import services
@@ -28,6 +29,14 @@ def member(django_user_model):
 @pytest.fixture
 def new_key(member):
     return services.create_key(member, name="Deploy script")
+
+
+def confirm_password(client, user, password=PASSWORD):
+    """Sign `user` in and confirm their password, as creating a key requires (allauth's
+    reauthentication page)."""
+    client.force_login(user)
+    response = client.post(reverse("account_reauthenticate"), {"password": password})
+    assert response.status_code == 302, response.content
 
 
 def bearer(key):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from quickscale_modules.api import services
 from quickscale_modules.api.models import ApiKey
 
-from .conftest import EMAIL
+from .conftest import EMAIL, confirm_password
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def test_keys_page_needs_login(client):
 
 
 def test_creating_a_key_shows_it_once_and_stores_only_its_hash(client, member):
-    client.force_login(member)
+    confirm_password(client, member)
 
     created = client.post(reverse("api_keys"), {"name": "Deploy script", "expires": "never"})
 
@@ -66,7 +66,7 @@ def test_keys_are_long_random_and_unique(member):
 
 @pytest.mark.parametrize(("choice", "days"), [("30", 30), ("90", 90), ("365", 365)])
 def test_a_key_can_expire(client, member, choice, days):
-    client.force_login(member)
+    confirm_password(client, member)
 
     client.post(reverse("api_keys"), {"name": "CI", "expires": choice})
 
@@ -75,7 +75,7 @@ def test_a_key_can_expire(client, member, choice, days):
 
 
 def test_a_key_needs_a_name(client, member):
-    client.force_login(member)
+    confirm_password(client, member)
 
     response = client.post(reverse("api_keys"), {"name": "", "expires": "30"})
 

@@ -1,9 +1,10 @@
 """Rate limits, no account enumeration, and the admin login behind allauth."""
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.urls import reverse
 
-from .conftest import EMAIL, log_in, rate_limit
+from .conftest import EMAIL, PASSWORD, log_in, rate_limit
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,76 @@ def test_signup_does_not_reveal_whether_an_account_exists(client, member, mailou
     assert (taken.status_code, taken.url) == (fresh.status_code, fresh.url)
     assert "already exists" in mailoutbox[0].body
     assert mailoutbox[0].to == [EMAIL]
+
+
+class CountingHasher(MD5PasswordHasher):
+    """The test settings' hasher, recording each password it hashes."""
+
+    hashed: list[str] = []
+
+    def encode(self, password, salt):
+        self.hashed.append(password)
+        return super().encode(password, salt)
+
+
+@pytest.fixture
+def hashed_passwords(settings):
+    settings.PASSWORD_HASHERS = [f"{__name__}.{CountingHasher.__name__}"]
+    CountingHasher.hashed.clear()
+    yield CountingHasher.hashed
+    CountingHasher.hashed.clear()
+
+
+def test_signup_hashes_the_password_whether_or_not_the_account_exists(
+    client, member, mailoutbox, hashed_passwords
+):
+    # Hashing is the slowest step of a sign-up: skipping it for an address that already has an
+    # account made those answers measurably faster (a timing side channel).
+    data = {"password1": "x-Strong-pass-123", "password2": "x-Strong-pass-123"}
+    hashed_passwords.clear()
+    fresh = client.post(reverse("account_signup"), {"email": "new@example.com", **data})
+    for_new_account = list(hashed_passwords)
+    hashed_passwords.clear()
+    client.cookies.clear()
+
+    taken = client.post(reverse("account_signup"), {"email": EMAIL, **data})
+
+    assert for_new_account == ["x-Strong-pass-123"]
+    assert hashed_passwords == for_new_account
+    # allauth's enumeration prevention is kept: same answer, an email to the owner.
+    assert (taken.status_code, taken.url) == (fresh.status_code, fresh.url)
+    assert member.__class__.objects.filter(email=EMAIL).count() == 1
+    assert "already exists" in mailoutbox[-1].body and mailoutbox[-1].to == [EMAIL]
+
+
+def test_signup_refuses_an_email_too_long_to_store(client, django_user_model, mailoutbox):
+    # Valid by Django's EmailValidator (labels of up to 63 characters), 259 characters long:
+    # more than the user model's 254-character email column.
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + ".example.com"
+    assert len(email) > 254
+
+    response = client.post(
+        reverse("account_signup"),
+        {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.text
+    assert not django_user_model.objects.exists()
+    assert mailoutbox == []
+
+
+def test_signup_accepts_an_email_of_254_characters(client, django_user_model):
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + ".ex.com"
+    assert len(email) == 254
+
+    response = client.post(
+        reverse("account_signup"),
+        {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert django_user_model.objects.get().email == email
 
 
 def test_admin_login_goes_through_the_allauth_login(client):

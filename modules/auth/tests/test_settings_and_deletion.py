@@ -9,6 +9,8 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
+from quickscale_modules.auth.signals import sessions_ended
+
 from .conftest import EMAIL, PASSWORD, log_in
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +50,24 @@ def test_sign_out_other_sessions(logged_in, member):
     assert other_browser.get(reverse("dashboard")).status_code == 302
     assert logged_in.get(reverse("dashboard")).status_code == 200
     assert UserSession.objects.filter(user=member).count() == 1
+
+
+def test_signing_out_other_sessions_is_announced(logged_in, member):
+    other_browser = Client()
+    log_in(other_browser)
+    received = []
+
+    def receiver(sender, **kwargs):
+        received.append(kwargs)
+
+    sessions_ended.connect(receiver)
+    try:
+        logged_in.post(reverse("usersessions_list"))
+    finally:
+        sessions_ended.disconnect(receiver)
+
+    # Other modules drop credentials of their own on it (the api module revokes API keys).
+    assert [(r["user"], r["sessions"]) for r in received] == [(member, 1)]
 
 
 def test_sessions_page_uses_the_theme(logged_in):
