@@ -27,11 +27,15 @@ class TaskFilter:
 
     @classmethod
     def from_query(cls, query) -> "TaskFilter":
-        """From request.GET (or any mapping); unknown statuses fall back to the default."""
+        """From request.GET (or any mapping); unknown statuses fall back to the default.
+
+        NUL characters are dropped from the search text: PostgreSQL refuses them in a query
+        (a 500 for `?q=%00`), and nobody types them on purpose.
+        """
         status = query.get("status", DEFAULT_STATUS)
         return cls(
             status=status if status in STATUSES else DEFAULT_STATUS,
-            search=(query.get("q") or "").strip()[:100],
+            search=(query.get("q") or "").replace("\x00", "").strip()[:100],
         )
 
 
