@@ -71,7 +71,7 @@ def _drop_untrusted_headers(request: HttpRequest) -> None:
     try:
         ip = get_remote_ip(request)  # dj-stripe's reading: first X-Forwarded-For entry.
         validate_ipv46_address(ip)
-        if "%" in ip:  # An IPv6 zone ("fe80::1%eth0"): PostgreSQL's inet refuses it.
+        if "%" in ip:  # An IPv6 zone ("fe80::1%eth0") names a local interface, no client.
             raise ValidationError("IPv6 zone")
     except ValidationError:
         request.META.pop("HTTP_X_FORWARDED_FOR", None)

@@ -249,7 +249,7 @@ def test_bad_forwarded_for_with_a_bad_signature_is_a_400(
     ("forwarded_for", "recorded"),
     [
         ("not-an-ip", "127.0.0.1"),  # Unparseable: the connection's address instead.
-        ("fe80::1%eth0", "127.0.0.1"),  # PostgreSQL's inet has no IPv6 zones.
+        ("fe80::1%eth0", "127.0.0.1"),  # A link-local zone is no client address.
         ("203.0.113.9, 10.0.0.1", "203.0.113.9"),  # A real proxy chain: the client's.
     ],
 )
