@@ -1,3 +1,4 @@
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core import ratelimit
 from django import forms
@@ -7,6 +8,17 @@ from django.contrib.auth.hashers import make_password
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 from django.utils.crypto import get_random_string
+
+
+def limit_email_length(form: forms.Form) -> None:
+    """Refuse, with a field error, an address longer than the user model's email column (254
+    characters): allauth would otherwise cut it to that length when it copies it to the user,
+    and mail or log in the cut address."""
+    max_length = get_user_model()._meta.get_field("email").max_length
+    email = form.fields["email"]
+    email.max_length = max_length
+    email.validators.append(MaxLengthValidator(max_length))
+    email.widget.attrs["maxlength"] = str(max_length)
 
 
 class SignupForm(AllauthSignupForm):
@@ -24,17 +36,22 @@ class SignupForm(AllauthSignupForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        max_length = get_user_model()._meta.get_field("email").max_length
-        email = self.fields["email"]
-        email.max_length = max_length
-        email.validators.append(MaxLengthValidator(max_length))
-        email.widget.attrs["maxlength"] = str(max_length)
+        limit_email_length(self)
 
     def try_save(self, request: HttpRequest):
         if self.account_already_exists:
             # The cost of a real sign-up's set_password(), with the project's password hasher.
             make_password(self.cleaned_data.get("password1") or get_random_string(32))
         return super().try_save(request)
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    """allauth's form for a new address (ACCOUNT_FORMS["add_email"]; with ACCOUNT_CHANGE_EMAIL,
+    the email change): refuses addresses too long for the user model, as sign-up does."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        limit_email_length(self)
 
 
 class DeleteAccountForm(forms.Form):

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.urls import reverse
 
-from .conftest import EMAIL, PASSWORD, log_in, rate_limit
+from .conftest import EMAIL, PASSWORD, log_in, rate_limit, reauthenticate
 
 pytestmark = pytest.mark.django_db
 
@@ -132,6 +132,19 @@ def test_signup_accepts_an_email_of_254_characters(client, django_user_model):
 
     assert response.status_code == 302
     assert django_user_model.objects.get().email == email
+
+
+def test_email_change_refuses_an_email_too_long_to_store(logged_in, member, mailoutbox):
+    email = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + ".example.com"
+    reauthenticate(logged_in)
+    sent = len(mailoutbox)
+
+    response = logged_in.post(reverse("account_email"), {"action_add": "", "email": email})
+
+    assert response.status_code == 200
+    assert "at most 254 characters" in response.text
+    assert not member.emailaddress_set.filter(email=email).exists()
+    assert len(mailoutbox) == sent
 
 
 def test_admin_login_goes_through_the_allauth_login(client):
