@@ -37,6 +37,14 @@ def template_snapshot(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def versions(template_snapshot, tmp_path_factory) -> Path:
+    """A template git repository tagged v0.1.0 (this working tree), v0.2.0 and v0.3.0."""
+    from update_support import build_versions
+
+    return build_versions(template_snapshot, tmp_path_factory.mktemp("versions") / "quickscale")
+
+
+@pytest.fixture(scope="session")
 def default_project(template_snapshot, tmp_path_factory) -> Path:
     return render(template_snapshot, tmp_path_factory.mktemp("default") / "client_acme")
 

@@ -1,7 +1,8 @@
 """Tier 3: real `copier update` and `make update` across template versions, with real git.
 
-Versions are built in a temporary git repository (tags v0.1.0 and v0.2.0), never
-taken from tags in this repository.
+Versions are built in a temporary git repository (tags v0.1.0, v0.2.0 and v0.3.0,
+tests/update_support.py), never taken from tags in this repository. Hand edits of
+the answers file on both update paths are in test_update_hand_edits.py.
 """
 
 import shutil
@@ -10,140 +11,19 @@ from pathlib import Path
 import copier
 import pytest
 import yaml
-from helpers import (
-    GIT_ENV,
-    REPO,
-    add_fixture_modules,
-    clean_project_env,
-    commit_all,
-    edit,
-    git,
-    run,
-    shipped_modules,
-    with_requirements,
+from helpers import REPO, commit_all, edit, git, run, shipped_modules, with_requirements
+from update_support import (
+    EXIT_CONFLICTS,
+    LOGO,
+    assert_edits_kept,
+    generate,
+    head_and_status,
+    make_update,
+    set_modules,
+    user_edits,
 )
 
 pytestmark = pytest.mark.update
-
-THEME_FRONTEND = "quickscale_themes/starter/frontend_htmx"
-LOGO = f"{THEME_FRONTEND}/static/starter/img/logo.svg"
-
-
-@pytest.fixture(scope="module")
-def versions(template_snapshot, tmp_path_factory) -> Path:
-    """A template git repository: v0.1.0 = this working tree (+ fixture modules),
-    v0.2.0 = v0.1.0 plus a realistic template release."""
-    repo = tmp_path_factory.mktemp("versions") / "quickscale"
-    shutil.copytree(template_snapshot, repo, symlinks=True)
-    add_fixture_modules(repo)
-    git(repo, "init", "-q", "-b", "main")
-    commit_all(repo, "v0.1.0")
-    git(repo, "tag", "v0.1.0")
-
-    theme = repo / "themes" / "starter"
-    frontend = next(theme.glob("*frontend_htmx*"))
-    edit(
-        repo / "template/config/settings/base.py.jinja",
-        'LOGOUT_REDIRECT_URL = "home"\n',
-        'LOGOUT_REDIRECT_URL = "home"\n# Two weeks, then sign in again.\n'
-        "SESSION_COOKIE_AGE = 60 * 60 * 24 * 14\n",
-    )
-    edit(
-        repo / "template/config/settings/base.py.jinja",
-        'LOG_LEVEL = env("LOG_LEVEL", default="INFO")',
-        'LOG_LEVEL = env("LOG_LEVEL", default="WARNING")',
-    )
-    with (theme / "views.py").open("a") as views:
-        views.write('\n\ndef release_notes_url():\n    return "https://example.com/notes"\n')
-    edit(
-        repo / "template/quickscale_core/models.py",
-        '"""The project\'s user model',
-        '"""The project\'s (only) user model',
-    )
-    (frontend / "static/starter/img/logo.svg").write_text("<svg><!-- template v2 --></svg>\n")
-    edit(
-        repo / "CHANGELOG.md",
-        "## Unreleased\n",
-        "## Unreleased\n\n## 0.2.0\n\n- Sessions last two weeks.\n",
-    )
-    commit_all(repo, "v0.2.0")
-    git(repo, "tag", "v0.2.0")
-    return repo
-
-
-def generate(versions: Path, dst: Path, ref: str = "v0.1.0", **data) -> Path:
-    copier.run_copy(
-        str(versions),
-        str(dst),
-        data={"project_name": "Client Acme", **data},
-        vcs_ref=ref,
-        defaults=True,
-        unsafe=False,
-        quiet=True,
-    )
-    git(dst, "init", "-q", "-b", "main")
-    commit_all(dst, "Start from QuickScale")
-    return dst
-
-
-def make_update(project: Path, python: Path, *args: str, check: bool = True):
-    env = {**clean_project_env(), **GIT_ENV}
-    return run([python, "-m", "quickscale_core.update", *args], project, env, check=check)
-
-
-def set_modules(project: Path, modules: list[str]) -> None:
-    path = project / ".copier-answers.yml"
-    answers = yaml.safe_load(path.read_text())
-    answers["modules"] = modules
-    path.write_text(yaml.safe_dump(answers, sort_keys=False))
-
-
-def head_and_status(project: Path) -> tuple[str, str]:
-    return git(project, "rev-parse", "HEAD").strip(), git(project, "status", "--porcelain")
-
-
-def user_edits(project: Path) -> dict[str, str]:
-    """Realistic edits in every ownership zone; returns path -> text that must survive."""
-    with (project / "config/settings/base.py").open("a") as base:
-        base.write("\n# Client: feature flag for the Acme rollout.\nACME_ROLLOUT = True\n")
-    crm = project / "crm"
-    crm.mkdir()
-    (crm / "__init__.py").write_text("")
-    (crm / "apps.py").write_text(
-        'from django.apps import AppConfig\n\n\nclass CrmConfig(AppConfig):\n    name = "crm"\n'
-    )
-    (project / "config/settings/custom.py").write_text(
-        'from .base import INSTALLED_APPS\n\nINSTALLED_APPS = [*INSTALLED_APPS, "crm"]\n'
-    )
-    edit(
-        project / f"{THEME_FRONTEND}/templates/base.html",
-        '&copy; {% now "Y" %} {{ PROJECT_NAME }}',
-        '&copy; {% now "Y" %} {{ PROJECT_NAME }} &middot; Made by Acme Agency',
-    )
-    edit(
-        project / "quickscale_themes/starter/views.py",
-        'return render(request, "starter/landing.html")',
-        'return render(request, "starter/landing.html", {"campaign": "spring"})',
-    )
-    edit(
-        project / "pyproject.toml",
-        '    "PyYAML==6.0.3",\n',
-        '    "PyYAML==6.0.3",\n    "tomli-w==1.2.0",\n',
-    )
-    (project / LOGO).write_text("<svg><!-- the client's own logo --></svg>\n")
-    (project / "templates/404.html").write_text("<h1>Acme: page not found</h1>\n")
-    (project / "client_acme/views.py").write_text('"""Acme views."""\n\nACME = True\n')
-    return {
-        "config/settings/base.py": "ACME_ROLLOUT = True",
-        "config/settings/custom.py": '"crm"',
-        "crm/apps.py": 'name = "crm"',
-        f"{THEME_FRONTEND}/templates/base.html": "Made by Acme Agency",
-        "quickscale_themes/starter/views.py": '{"campaign": "spring"}',
-        "pyproject.toml": '"tomli-w==1.2.0"',
-        LOGO: "the client's own logo",
-        "templates/404.html": "Acme: page not found",
-        "client_acme/views.py": "ACME = True",
-    }
 
 
 def test_update_keeps_every_user_edit_and_brings_template_changes(
@@ -155,8 +35,7 @@ def test_update_keeps_every_user_edit_and_brings_template_changes(
 
     result = make_update(project, project_python, "--vcs-ref", "v0.2.0")
 
-    for path, text in kept.items():
-        assert text in (project / path).read_text(), f"user edit lost in {path}"
+    assert_edits_kept(project, kept)
     base = (project / "config/settings/base.py").read_text()
     assert "SESSION_COOKIE_AGE = 60 * 60 * 24 * 14" in base
     assert 'default="WARNING"' in base
@@ -176,8 +55,9 @@ def test_update_keeps_every_user_edit_and_brings_template_changes(
     assert " passed" in tests.stdout and "failed" not in tests.stdout
 
 
-def test_same_lines_changed_on_both_sides_become_a_marked_conflict(versions, tmp_path,
-                                                                   project_python):  # fmt: skip
+def test_same_lines_changed_on_both_sides_become_a_marked_conflict(
+    versions, tmp_path, project_python, project_env
+):
     project = generate(versions, tmp_path / "client_acme")
     edit(
         project / "config/settings/base.py",
@@ -186,8 +66,9 @@ def test_same_lines_changed_on_both_sides_become_a_marked_conflict(versions, tmp
     )
     commit_all(project, "Client log level")
 
-    result = make_update(project, project_python, "--vcs-ref", "v0.2.0")
+    result = make_update(project, project_python, "--vcs-ref", "v0.2.0", check=False)
 
+    assert result.returncode == EXIT_CONFLICTS, "conflicts left: a code of their own"
     base = (project / "config/settings/base.py").read_text()
     assert "<<<<<<<" in base and ">>>>>>>" in base
     assert 'default="DEBUG")  # Acme wants noise' in base, "the user's line is never dropped"
@@ -196,7 +77,15 @@ def test_same_lines_changed_on_both_sides_become_a_marked_conflict(versions, tmp
     assert git(project, "diff", "--name-only", "--diff-filter=U").split() == [
         "config/settings/base.py"
     ]
-    assert "have conflicts" in result.stdout
+    assert "conflicts to resolve" in result.stdout
+    # The project itself stays loud until the markers are gone.
+    check = run([project_python, "manage.py", "check"], project, project_env, check=False)
+    assert check.returncode != 0 and "quickscale.E006" in check.stderr
+    assert "config/settings/base.py" in check.stderr
+    tests = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                 "quickscale_core"], project, project_env, check=False)  # fmt: skip
+    assert tests.returncode != 0
+    assert "test_no_update_conflicts_are_left_in_this_project" in tests.stdout
 
 
 def test_plain_copier_update_works_without_trust(versions, tmp_path):
@@ -269,6 +158,7 @@ def test_add_billing_to_an_auth_project(versions, tmp_path, project_python, proj
     result = make_update(project, project_python)
 
     assert "add payments, billing" in result.stdout
+    assert "Added payments, billing: run `make migrate`" in result.stdout
     base = (project / "config/settings/base.py").read_text()
     apps = [base.index(f'"quickscale_modules.{m}",') for m in ("auth", "payments", "billing")]
     assert apps == sorted(apps), "wired after the modules they require"
@@ -377,6 +267,7 @@ def test_changing_project_slug_is_refused(versions, tmp_path, project_python):
     ("breakage", "message"),
     [
         ("dirty", "uncommitted changes"),
+        ("uv_lock", "uv.lock is not committed yet"),
         ("unknown", "unknown module name"),
         ("needs_requirement", "needs greetings"),
         ("yaml", "is not valid YAML at line"),
@@ -392,6 +283,8 @@ def test_invalid_requests_are_refused_and_change_nothing(
     answers = yaml.safe_load(answers_path.read_text())
     if breakage == "dirty":
         (project / "client_acme/models.py").write_text("# unsaved work\n")
+    elif breakage == "uv_lock":  # what the first `make run` leaves after `git commit`
+        (project / "uv.lock").write_text("version = 1\n")
     else:
         if breakage == "unknown":
             answers["modules"] = ["telepathy"]
@@ -409,50 +302,11 @@ def test_invalid_requests_are_refused_and_change_nothing(
 
     result = make_update(project, project_python, check=False)
 
-    assert result.returncode != 0
+    assert result.returncode == 2
     assert message in result.stdout + result.stderr
     assert "make update refused" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr, "one paragraph, no traceback"
     assert head_and_status(project) == before
-
-
-def test_plain_copier_update_after_hand_edit_is_caught_by_the_system_check(
-    versions, tmp_path, project_python, project_env
-):
-    """Measured with Copier 9.19.1: a hand-added module is installed by plain
-    `copier update`, but a hand-removed one silently stays installed. The system
-    check makes that loud and names the command that finishes the job."""
-    project = generate(versions, tmp_path / "client_acme", modules=["greetings"])
-    set_modules(project, [])
-    commit_all(project, "Hand edit: drop greetings")
-
-    copier.run_update(str(project), vcs_ref="v0.2.0", defaults=True, unsafe=False,
-                      overwrite=True, quiet=True)  # fmt: skip
-
-    assert (project / "quickscale_modules/greetings/module.yml").exists(), "Copier kept it"
-    check = run([project_python, "manage.py", "check"], project, project_env, check=False)
-    assert check.returncode != 0
-    assert "quickscale.E003" in check.stderr
-    assert "Module 'greetings' is installed" in check.stderr
-    assert "run `make update` to remove it" in check.stderr
-
-    # And the documented command repairs it.
-    commit_all(project, "After plain copier update")
-    make_update(project, project_python)
-    assert not (project / "quickscale_modules/greetings").exists()
-    run([project_python, "manage.py", "check"], project, project_env)
-
-
-def test_plain_copier_update_installs_a_hand_added_module(versions, tmp_path, project_python,
-                                                          project_env):  # fmt: skip
-    project = generate(versions, tmp_path / "client_acme")
-    set_modules(project, ["greetings"])
-    commit_all(project, "Hand edit: add greetings")
-
-    copier.run_update(str(project), vcs_ref="v0.2.0", defaults=True, unsafe=False,
-                      overwrite=True, quiet=True)  # fmt: skip
-
-    assert '"quickscale_modules.greetings",' in (project / "config/settings/base.py").read_text()
-    run([project_python, "manage.py", "check"], project, project_env)
 
 
 @pytest.fixture(scope="module")
@@ -471,11 +325,16 @@ def real_history(template_snapshot, tmp_path_factory) -> tuple[Path, str]:
     return clone
 
 
-def previous_shipped_commit(clone: Path) -> str:
-    """The newest earlier commit that changed what users receive."""
-    shipped = ["--", "template", "modules", "themes", "extensions", "copier.yml"]
-    candidates = git(clone, "log", "--format=%H", "HEAD~1", *shipped).split()
-    return next(iter(candidates), "")
+def shipped_commit(n: int):
+    """The n-th newest earlier commit (0 = newest) that changed what users receive."""
+
+    def find(clone: Path) -> str:
+        shipped = ["--", "template", "modules", "themes", "extensions", "copier.yml"]
+        candidates = git(clone, "log", "--format=%H", "HEAD~1", *shipped).split()
+        return candidates[n] if len(candidates) > n else ""
+
+    find.__name__ = f"shipped_commit_{n}"
+    return find
 
 
 def before_the_oldest_rename(clone: Path) -> str:
@@ -493,8 +352,11 @@ def before_the_oldest_rename(clone: Path) -> str:
     return git(clone, "rev-parse", f"{oldest}~1").strip()
 
 
-@pytest.mark.parametrize("start", [previous_shipped_commit, before_the_oldest_rename],
-                         ids=["previous-shipped-commit", "before-renamed-files"])  # fmt: skip
+@pytest.mark.parametrize(
+    "start",
+    [shipped_commit(0), shipped_commit(1), shipped_commit(2), before_the_oldest_rename],
+    ids=["shipped-commit-1", "shipped-commit-2", "shipped-commit-3", "before-renamed-files"],
+)
 def test_upgrade_from_an_earlier_commit(start, real_history, tmp_path, project_python,
                                         project_env):  # fmt: skip
     clone = real_history
