@@ -4,12 +4,27 @@
 import os
 import sys
 
+# An update that conflicts in a Python file leaves markers Python cannot parse;
+# say what they are instead of showing a bare SyntaxError.
+CONFLICT_MARKERS = ("<<<<<<<", "=======", ">>>>>>>")
+
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(sys.argv)
+    try:
+        execute_from_command_line(sys.argv)
+    except SyntaxError as error:
+        if not (error.text or "").startswith(CONFLICT_MARKERS):
+            raise
+        where = os.path.relpath(error.filename or "?")
+        sys.exit(
+            f"{where}, line {error.lineno}: an update left unresolved conflict markers "
+            "(quickscale.E006). Keep what you want between <<<<<<< and >>>>>>>, delete the "
+            "markers, `git add` the file, run `make test` and commit (README.md, section "
+            "Updating)."
+        )
 
 
 if __name__ == "__main__":

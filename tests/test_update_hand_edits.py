@@ -17,7 +17,7 @@ from pathlib import Path
 import copier
 import pytest
 import yaml
-from helpers import commit_all, run
+from helpers import clean_project_env, commit_all, run
 from update_support import (
     DASHBOARD,
     EXIT_CONFLICTS,
@@ -51,12 +51,28 @@ def season(versions: Path, dst: Path, python: Path, modules: list[str]) -> tuple
     commit_all(project, "Client work")
     result = make_update(project, python, "--vcs-ref", "v0.2.0", check=False)
     assert result.returncode == EXIT_CONFLICTS, result.stdout + result.stderr
+    assert DASHBOARD in result.stdout
+    assert_conflict_is_loud(project, python)
     dashboard = (project / DASHBOARD).read_text()
     start, end = dashboard.index("<<<<<<<"), dashboard.index(">>>>>>>")
     end = dashboard.index("\n", end) + 1
     (project / DASHBOARD).write_text(dashboard[:start] + f"        {RESOLVED}\n" + dashboard[end:])
     commit_all(project, "Update to v0.2.0, conflict resolved")
     return project, {**kept, DASHBOARD: RESOLVED}
+
+
+def assert_conflict_is_loud(project: Path, python: Path) -> None:
+    """Markers in a template (Django renders them without complaint) fail the checks
+    and the test suite, naming the file."""
+    env = clean_project_env()
+    check = run([python, "manage.py", "check"], project, env, check=False)
+    assert check.returncode != 0 and "quickscale.E006" in check.stderr
+    assert DASHBOARD in check.stderr
+    tests = run([python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "quickscale_core"],
+                project, env, check=False)  # fmt: skip
+    assert tests.returncode != 0
+    assert "test_no_update_conflicts_are_left_in_this_project" in tests.stdout
+    assert DASHBOARD in tests.stdout
 
 
 @pytest.fixture(scope="module")
