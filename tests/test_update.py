@@ -118,7 +118,7 @@ def test_add_module_by_editing_answers(versions, tmp_path, project_python, proje
     assert "GREETINGS_WORD" in (project / ".env.example").read_text()
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["modules"] == ["greetings"]
-    assert answers["_commit"] == "v0.2.0"
+    assert answers["_commit"] == "v0.3.0"
     assert "the client's own logo" in (project / LOGO).read_text()
     tests = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project,
                 project_env)  # fmt: skip

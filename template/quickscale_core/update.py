@@ -56,6 +56,7 @@ EXIT_REFUSED = 2
 EXIT_CONFLICTS = 3
 # Copier reports a refused answer as a traceback ending in this line.
 VALIDATION_ERROR = re.compile(r"Validation error for question '(?P<question>\w+)': (?P<why>.*)")
+INVALID_CHOICE = re.compile(r"Invalid choice for '(?P<question>\w+)': (?P<why>.*)")
 
 
 class Refused(Exception):
@@ -216,6 +217,14 @@ def copier_failure(output: str, code: int) -> str:
             f"the answer to `{refused['question']}` in {ANSWERS_FILE} is refused: "
             f"{refused['why'].strip()} Fix it in {ANSWERS_FILE}, commit, and run `make update` "
             "again. Your project is back exactly as it was."
+        )
+    unknown = INVALID_CHOICE.search(output)
+    if unknown:
+        return (
+            f"`{unknown['question']}` in {ANSWERS_FILE} holds a value this template version "
+            f"does not offer (an unknown module name or value: {unknown['why'].strip()}). "
+            "Fix the spelling, commit, and run `make update` again. Your project is back "
+            "exactly as it was."
         )
     lines = [line.strip() for line in output.splitlines() if line.strip()]
     last = lines[-1] if lines else "no message"
