@@ -44,6 +44,7 @@ def test_schemathesis_finds_no_errors(theme, modules, template_snapshot, tmp_pat
         "API_THROTTLE_KEY": "100000/minute",
         "API_THROTTLE_USER": "100000/minute",
         "API_THROTTLE_ANON": "100000/minute",
+        "API_THROTTLE_KEY_FAILURES": "100000/minute",
     }
     run([project_python, "manage.py", "migrate", "-v0"], project, env)
     run([project_python, "manage.py", "spectacular", "--validate", "--fail-on-warn",

@@ -360,6 +360,7 @@ def test_load_with_a_database_crash(template_snapshot, tmp_path, project_python,
         "API_THROTTLE_KEY": "1000000/minute",
         "API_THROTTLE_USER": "1000000/minute",
         "API_THROTTLE_ANON": "1000000/minute",
+        "API_THROTTLE_KEY_FAILURES": "1000000/minute",
     }
     manage = [project_python, "manage.py"]
     rendered = time.monotonic()
