@@ -27,6 +27,28 @@ def test_default_project_suite_passes_on_sqlite(default_project, project_python,
     assert " passed" in result.stdout and "failed" not in result.stdout
 
 
+def test_every_test_the_client_writes_runs(template_snapshot, tmp_path, project_python,
+                                           project_env):  # fmt: skip
+    """`startapp` names its test file tests.py; clients also add test_*.py files and
+    tests/ packages, in their own app or in a new one. `make test` collects them all,
+    so a failing client test fails the suite."""
+    project = render(template_snapshot, tmp_path / "client_acme")
+    run([project_python, "manage.py", "startapp", "crm"], project, project_env)
+    failing = "def test_{}():\n    assert 1 + 1 == 3, 'client test ran'\n"
+    (project / "crm" / "tests.py").write_text(failing.format("startapp_file"))
+    (project / "crm" / "test_models.py").write_text(failing.format("module_file"))
+    package = project / "client_acme" / "tests"
+    (package / "test_views.py").write_text(failing.format("in_project_app"))
+
+    result = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-rf"],
+                 project, project_env, check=False)  # fmt: skip
+
+    assert result.returncode == 1, result.stdout
+    for where in ("crm/tests.py::test_startapp_file", "crm/test_models.py::test_module_file",
+                  "client_acme/tests/test_views.py::test_in_project_app"):  # fmt: skip
+        assert f"FAILED {where}" in result.stdout
+
+
 @pytest.fixture(scope="module")
 def all_modules_project(template_snapshot, tmp_path_factory):
     """The largest combination: every shipped module, and the todo theme (which includes the

@@ -1,7 +1,9 @@
 """copier.yml: defaults derived from the answers, and validators that say what to type."""
 
+import re
 import sys
 
+import copier
 import pytest
 import yaml
 from helpers import REPO, render
@@ -97,3 +99,31 @@ def test_template_stays_trust_free():
     # --trust for any path outside it).
     for name, path in (config.get("_external_data") or {}).items():
         assert not path.startswith(("/", "~")) and ".." not in path, (name, path)
+
+
+ANSWER_EXAMPLE = re.compile(r"`(modules|theme|frontend|use_docker|ci): ([^`]+)`")
+
+
+def answer_examples() -> list[tuple[str, str]]:
+    """Every `question: value` example in the docs, the READMEs and the answers file."""
+    sources = [REPO / "README.md", REPO / "modules" / "README.md", *REPO.glob("docs/**/*.md"),
+               *REPO.glob("template/*.jinja"), *REPO.glob("themes/*/*.md")]  # fmt: skip
+    found = set()
+    for path in sources:
+        if path.name == "changelog.md":  # history, not instructions
+            continue
+        found.update(ANSWER_EXAMPLE.findall(path.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def test_the_docs_show_answer_examples():
+    assert ("modules", "[auth, payments, billing]") in answer_examples()
+
+
+@pytest.mark.parametrize(("question", "value"), answer_examples())
+def test_every_answer_example_in_the_docs_passes_the_validators(template_snapshot, tmp_path,
+                                                                 question, value):  # fmt: skip
+    """A user copying an example from the docs must never be refused."""
+    data = {"project_name": "Docs Example", question: yaml.safe_load(value)}
+    copier.run_copy(str(template_snapshot), str(tmp_path / "p"), data=data, defaults=True,
+                    unsafe=False, quiet=True, pretend=True)  # fmt: skip
