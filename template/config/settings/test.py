@@ -12,5 +12,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WHITENOISE_AUTOREFRESH = True
 # CI sets DATABASE_URL to run the same suite on PostgreSQL.
 DATABASES = {"default": env.db("DATABASE_URL", default="sqlite://:memory:")}
+# Local memory instead of the database cache: tests build tables without migrations
+# (--nomigrations), so the cache table does not exist, and one test process shares nothing.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 from .custom import *  # noqa: E402, F403
