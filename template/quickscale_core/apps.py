@@ -1,3 +1,5 @@
+import logging
+
 from django.apps import AppConfig
 
 
@@ -9,3 +11,11 @@ class QuickscaleCoreConfig(AppConfig):
     def ready(self) -> None:
         # Registers the system checks with Django's check framework.
         from . import checks  # noqa: F401
+        from .log_filters import RedactSecretPaths
+
+        # gunicorn's access log (Dockerfile: --access-logfile -) is set up by gunicorn before
+        # Django starts, and naming its logger in LOGGING would remove its handler: the filter
+        # that keeps password reset keys out of it is added to the logger here instead.
+        access_log = logging.getLogger("gunicorn.access")
+        if not any(isinstance(f, RedactSecretPaths) for f in access_log.filters):
+            access_log.addFilter(RedactSecretPaths())

@@ -11,4 +11,7 @@ def project(request: HttpRequest) -> dict[str, object]:
         "PROJECT_DESCRIPTION": settings.PROJECT_DESCRIPTION,
         "QUICKSCALE_THEME": settings.QUICKSCALE_THEME,
         "QUICKSCALE_MODULES": installed_modules(),
+        # The Content-Security-Policy nonce under the name django-htmx's {% htmx_script %} reads;
+        # lazy: the nonce enters the header only when a page prints it.
+        "csp_nonce": getattr(request, "csp_nonce", ""),
     }

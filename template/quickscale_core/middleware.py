@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.cache import patch_cache_control
 
 logger = logging.getLogger(__name__)
 
@@ -64,3 +65,63 @@ def database_answers() -> bool:
     finally:
         probe.close()
     return True
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware does not set; listed right after CSPMiddleware.
+
+    - Permissions-Policy from settings.PERMISSIONS_POLICY (browser features the site never
+      uses, such as camera or geolocation, are off for it and for anything it embeds), unless
+      the view set its own.
+    - Server error pages (500.html, 503.html) are rendered without a request, so their inline
+      <style> cannot carry the CSP nonce: responses of 500 and above allow inline styles.
+      They show no user content, and scripts stay as strict as everywhere else.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        policy = getattr(settings, "PERMISSIONS_POLICY", {})
+        if policy and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = ", ".join(
+                f"{feature}=({' '.join(allowed)})" for feature, allowed in policy.items()
+            )
+        if response.status_code >= 500:
+            # Read by CSPMiddleware, which runs after this on the way out; like csp_replace.
+            response._csp_replace = {
+                **(getattr(response, "_csp_replace", None) or {}),
+                "style-src": ["'self'", "'unsafe-inline'"],
+            }
+        return response
+
+
+class PrivateCacheMiddleware:
+    """`Cache-Control: private` on every response to a signed-in user, unless the view set its
+    own Cache-Control: pages that show someone's account must never be stored by a shared
+    cache (a CDN or corporate proxy) and served to someone else. Views showing secrets
+    add `no-store` themselves (django.views.decorators.cache.never_cache).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Cache-Control" in response or not _signed_in(request):
+            return response
+        patch_cache_control(response, private=True)
+        return response
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    if user is None:
+        return False
+    try:
+        return user.is_authenticated
+    except DatabaseError:
+        # The database is down (this response is a 503): the user cannot be loaded, and an
+        # error page is private to nobody.
+        return False
