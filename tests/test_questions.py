@@ -52,6 +52,11 @@ def test_slug_default_drops_leading_digits_and_punctuation(template_snapshot, tm
         ("project_slug", "templates", "would shadow the module"),
         ("author_email", "not-an-email", 'type one like "hello@example.com"'),
         ("author_email", "a@b", 'type one like "hello@example.com"'),
+        ("author_email", 'x"@example.com', 'type one like "hello@example.com"'),
+        ("author_email", "a(b)@example.com", 'type one like "hello@example.com"'),
+        ("project_name", "Acme\nINJECTED = 1", "one line without control characters"),
+        ("description", "Line one\nimport os", "one line without control characters"),
+        ("author_name", "Acme\r\nAgency", "one line without control characters"),
         ("domain", "https://acme.com", "without scheme, port or path"),
         ("domain", "acme.com:8000", "without scheme, port or path"),
         ("domain", "Acme.COM", "type a lowercase domain"),
@@ -127,3 +132,39 @@ def test_every_answer_example_in_the_docs_passes_the_validators(template_snapsho
     data = {"project_name": "Docs Example", question: yaml.safe_load(value)}
     copier.run_copy(str(template_snapshot), str(tmp_path / "p"), data=data, defaults=True,
                     unsafe=False, quiet=True, pretend=True)  # fmt: skip
+
+
+HOSTILE = {
+    "project_name": 'Acme\\" + __import__("os").getcwd() #\\',
+    "description": 'Says "hi" \\ to """everyone""" \'here\' # and {braces}',
+    "author_name": 'O\'Brien "Bob" \\',
+}
+
+
+def test_free_text_answers_stay_data_in_python_and_toml(template_snapshot, tmp_path):
+    """Quotes, backslashes and code in free-text answers are rendered as string
+    literals that hold exactly the answer: never executed, never a syntax error."""
+    import ast
+    import tomllib
+
+    project = render(template_snapshot, tmp_path / "hostile", project_slug="acme", **HOSTILE)
+
+    def assigned(path, name):
+        tree = ast.parse((project / path).read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == name:
+                return ast.literal_eval(node.value)
+        raise AssertionError(f"{name} not assigned in {path}")
+
+    assert assigned("config/settings/base.py", "PROJECT_NAME") == HOSTILE["project_name"]
+    assert assigned("config/settings/base.py", "PROJECT_DESCRIPTION") == HOSTILE["description"]
+    assert assigned("config/settings/base.py", "ADMINS") == [
+        (HOSTILE["author_name"], "admin@acme.example.com")
+    ]
+    assert assigned("acme/apps.py", "verbose_name") == HOSTILE["project_name"]
+    docstring = ast.get_docstring(ast.parse((project / "acme/__init__.py").read_text()))
+    assert docstring.startswith(HOSTILE["project_name"] + ":")
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    assert pyproject["description"] == HOSTILE["description"]
+    assert pyproject["authors"] == [{"name": HOSTILE["author_name"],
+                                     "email": "admin@acme.example.com"}]  # fmt: skip
