@@ -191,6 +191,7 @@ def prepare(name: str, project: Path, database_url: str) -> tuple[Server, dict]:
         "SECRET_KEY": "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH",
         "DATABASE_URL": database_url,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "AUTH_TRUSTED_PROXY_COUNT": "0",
         "SECURE_SSL_REDIRECT": "false",
         "API_THROTTLE_ANON": "1000000/minute",
         "API_THROTTLE_USER": "1000000/minute",

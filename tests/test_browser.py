@@ -89,6 +89,7 @@ def project_env(settings_module: str, database_url: str, outbox: Path) -> dict[s
         "SECRET_KEY": "browser-tests-" + "Zq8w" * 12,
         "DATABASE_URL": database_url,
         "ALLOWED_HOSTS": "127.0.0.1",
+        "AUTH_TRUSTED_PROXY_COUNT": "0",
         "BROWSER_TEST_OUTBOX": str(outbox),
         "NO_PROXY": "127.0.0.1,localhost",
     }

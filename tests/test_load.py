@@ -354,6 +354,7 @@ def test_load_with_a_database_crash(template_snapshot, tmp_path, project_python,
         "SECRET_KEY": "load-test-" + "k3Vr" * 12,
         "DATABASE_URL": database_server.url,
         "ALLOWED_HOSTS": "127.0.0.1",
+        "AUTH_TRUSTED_PROXY_COUNT": "0",
         # Plain HTTP on loopback: no TLS proxy in front.
         "SECURE_SSL_REDIRECT": "false",
         # Throttles count per process; the load is one client, not an abuser.

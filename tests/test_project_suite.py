@@ -18,6 +18,7 @@ PROD_ENV = {
     "SECRET_KEY": "template-suite-" + "x7Qp" * 12,
     "DATABASE_URL": "postgres://app:app@127.0.0.1:5432/app",
     "ALLOWED_HOSTS": "client-acme.example.com",
+    "AUTH_TRUSTED_PROXY_COUNT": "1",
 }
 
 
@@ -128,16 +129,21 @@ def test_production_settings_pass_check_deploy(which, request, project_python, p
     assert "System check identified no issues" in result.stdout
 
 
+@pytest.mark.parametrize(
+    ("variable", "example"),
+    [("ALLOWED_HOSTS", "ALLOWED_HOSTS=client-acme.example.com"),
+     ("AUTH_TRUSTED_PROXY_COUNT", "AUTH_TRUSTED_PROXY_COUNT=1 (proxies in front")],
+)  # fmt: skip
 def test_production_settings_name_the_missing_variable(default_project, project_python,
-                                                       project_env):  # fmt: skip
+                                                       project_env, variable, example):  # fmt: skip
     env = {**project_env, **PROD_ENV}
-    del env["ALLOWED_HOSTS"]
+    del env[variable]
     result = run([project_python, "manage.py", "check"], default_project, env, check=False)
 
     assert result.returncode != 0
     last_line = result.stderr.strip().splitlines()[-1]
-    assert "ALLOWED_HOSTS is not set" in last_line
-    assert "ALLOWED_HOSTS=client-acme.example.com" in last_line
+    assert f"{variable} is not set" in last_line
+    assert example in last_line
 
 
 def test_healthz_is_503_against_an_unreachable_database(default_project, project_python,

@@ -40,6 +40,13 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = env.list(
     "CSRF_TRUSTED_ORIGINS", default=[f"https://{host.lstrip('.')}" for host in ALLOWED_HOSTS]
 )
+# Limits per client IP (sign-in, sign-up, password reset, API throttles) need the
+# visitor's address. Production sits behind a TLS proxy (below), and with a wrong count
+# every visitor shares the proxy's address: one of them could lock everyone out. So the
+# number of proxies that add to X-Forwarded-For must be stated: 1 behind one load
+# balancer or PaaS router, 0 when clients reach gunicorn directly. Settings in base.py
+# (modules' rate limits) read the same variable.
+required("AUTH_TRUSTED_PROXY_COUNT", "1 (proxies in front of the app; 0 if none)")
 
 # HTTPS: the app sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
