@@ -28,7 +28,7 @@ def dashboard_status(request):
             return HttpResponseClientRedirect(redirect_to_login(resolve_url("dashboard")).url)
         return redirect_to_login(request.get_full_path())
 
-    context = {"status": _system_status()}
+    context = {"status": _system_status(show_internals=request.user.is_staff)}
     if request.htmx:
         response = render(request, "starter/partials/status.html", context)
     else:
@@ -39,7 +39,7 @@ def dashboard_status(request):
     return response
 
 
-def _system_status():
+def _system_status(show_internals: bool):
     try:
         connection.ensure_connection()
     except DatabaseError:
@@ -53,9 +53,8 @@ def _system_status():
             pending_migrations = len(plan)
         except DatabaseError:
             pending_migrations = None
-    return {
-        "database_ok": database_ok,
-        "pending_migrations": pending_migrations,
-        "debug": settings.DEBUG,
-        "django_version": django.get_version(),
-    }
+    status = {"database_ok": database_ok, "pending_migrations": pending_migrations}
+    if show_internals:
+        # Staff only: a version number tells attackers which published flaws to try.
+        status.update(debug=settings.DEBUG, django_version=django.get_version())
+    return status

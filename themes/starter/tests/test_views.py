@@ -1,6 +1,7 @@
 import re
 from pathlib import Path
 
+import django
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.tokens import default_token_generator
@@ -162,8 +163,29 @@ def test_status_without_htmx_is_the_full_page(signed_in_client, settings):
     assert status["database_ok"] is True
     assert status["pending_migrations"] == 0  # Tables come from --nomigrations.
     assert "Up to date" in response.text
-    assert status["debug"] is False
-    assert status["django_version"] in response.text
+    assert "debug" not in status and "django_version" not in status
+
+
+def test_status_hides_the_django_version_and_debug_state_from_members(signed_in_client, settings):
+    settings.DEBUG = True
+
+    response = signed_in_client.get(reverse("dashboard_status"), headers={"HX-Request": "true"})
+
+    assert response.status_code == 200
+    assert "Debug mode" not in response.text
+    assert django.get_version() not in response.text
+
+
+def test_status_shows_the_django_version_and_debug_state_to_staff(signed_in_client, user, settings):
+    user.is_staff = True
+    user.save()
+    settings.DEBUG = False
+
+    response = signed_in_client.get(reverse("dashboard_status"))
+
+    assert response.context["status"]["debug"] is False
+    assert re.search(r"Debug mode</span>\s*<span[^>]*>Off</span>", response.text)
+    assert django.get_version() in response.text
 
 
 def test_status_counts_unapplied_migrations(signed_in_client, settings):
@@ -178,7 +200,9 @@ def test_status_counts_unapplied_migrations(signed_in_client, settings):
     assert "python manage.py migrate" in response.text
 
 
-def test_status_reports_debug_mode(signed_in_client, settings):
+def test_status_reports_debug_mode(signed_in_client, user, settings):
+    user.is_staff = True
+    user.save()
     settings.DEBUG = True
 
     response = signed_in_client.get(reverse("dashboard_status"), headers={"HX-Request": "true"})
