@@ -23,9 +23,7 @@ urlpatterns = [
         "redoc/",
         # ReDoc styles itself with <style> elements it creates at run time (no nonce) and runs
         # its search in a worker made from a blob: URL: this page alone allows both.
-        csp_replace(
-            {"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]}
-        )(
+        csp_replace({"style-src": [SELF, UNSAFE_INLINE], "worker-src": [SELF, "blob:"]})(
             # drf-spectacular's own template loads Google Fonts.
             SpectacularRedocView.as_view(
                 url_name="api_schema", template_name="quickscale_api/redoc.html"

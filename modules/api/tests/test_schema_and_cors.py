@@ -6,6 +6,7 @@ import pytest
 import yaml
 from django.core.management import call_command
 from django.urls import reverse
+from drf_spectacular.settings import patched_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,38 @@ def test_every_operation_documents_its_error_responses():
     public = paths["/test/public/"]["get"]["responses"]
     assert "401" in public  # A wrong key is refused even here.
     assert "403" not in public
+
+
+def _policy(response) -> dict[str, list[str]]:
+    parts = (p.split() for p in response["Content-Security-Policy"].split(";") if p.strip())
+    return {name: values for name, *values in parts}
+
+
+def test_swagger_ui_runs_under_the_strict_policy(client):
+    response = client.get(reverse("api_docs"))
+
+    policy = _policy(response)
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert "'unsafe-inline'" not in policy["style-src"]
+    # No inline script: the start-up script is a same-origin file.
+    assert not re.search(r"<script(?![^>]*\ssrc=)[^>]*>", response.text)
+    assert '<script src="/api/v1/docs/?script=">' in response.text
+    # Its one <style> carries the header's nonce.
+    (nonce,) = re.findall(r"'nonce-([^']+)'", " ".join(policy["style-src"]))
+    assert f'<style nonce="{nonce}">' in response.text
+
+
+def test_redoc_runs_its_script_with_the_nonce_and_may_style_itself(client):
+    # With REDOC_UI_SETTINGS, ReDoc is started by an inline script (without, by a <redoc> tag).
+    with patched_settings({"REDOC_UI_SETTINGS": {"hideDownloadButton": True}}):
+        response = client.get(reverse("api_redoc"))
+
+    assert response.status_code == 200
+    policy = _policy(response)
+    (nonce,) = re.findall(r"'nonce-([^']+)'", " ".join(policy["script-src"]))
+    assert "'unsafe-inline'" not in policy["script-src"]
+    assert f'<script nonce="{nonce}">' in response.text
+    assert "Redoc.init(" in response.text
+    # This page alone: ReDoc creates <style> elements and a search worker at run time.
+    assert policy["style-src"] == ["'self'", "'unsafe-inline'"]
+    assert policy["worker-src"] == ["'self'", "blob:"]
