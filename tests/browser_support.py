@@ -488,9 +488,20 @@ FOCUS_FROM_TOP = """() => {
 }"""
 
 
+# Chromium logs a refused script or style as a console error already; this names the directive
+# and what was blocked, and also catches violations of a report-only policy.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content-Security-Policy violation: ${event.effectiveDirective} refused `
+    + `${event.blockedURI || "inline code"} (${event.sourceFile}:${event.lineNumber})`);
+});
+"""
+
+
 class PageChecks:
     """Watches one browser page: every document it shows must pass `check()`, nothing may go
-    to another host than the served project, and the console must stay free of errors."""
+    to another host than the served project, and the console must stay free of errors
+    (Content-Security-Policy violations included: they break pages silently)."""
 
     def __init__(self, page, base_url: str, name: str):
         self.page, self.base_url, self.name = page, base_url, name
@@ -504,6 +515,7 @@ class PageChecks:
             old.unlink()
         page.context.route("**/*", self._route)
         page.on("framenavigated", self._navigated)
+        page.add_init_script(REPORT_CSP_VIOLATIONS)
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.console_errors.append(f"{page.url}: {error}"))
 

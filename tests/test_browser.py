@@ -27,6 +27,7 @@ from browser_support import (
     CHROMIUM_ARGS,
     DESKTOP,
     PHONE,
+    REPORT_CSP_VIOLATIONS,
     SCREENSHOTS,
     STRIPE_PUBLISHABLE_KEY,
     STRIPE_SECRET_KEY,
@@ -372,6 +373,42 @@ def test_create_an_api_key_and_call_the_api_with_it(checks, site):
     checks.check()
     assert "Revoked" in page.locator("main").inner_text()
     assert api("/api/v1/me/")[0] == 401
+
+
+def test_api_reference_pages_render_under_the_content_security_policy(browser, site):
+    """Swagger UI and ReDoc are third-party pages (they fail PageChecks' accessibility checks),
+    so they are only watched for console errors, CSP violations and foreign requests here."""
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    errors, foreign = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+    origin = urlsplit(site.served.base_url).netloc
+
+    def same_origin_only(route) -> None:
+        if urlsplit(route.request.url).netloc == origin:
+            route.continue_()
+        else:
+            foreign.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", same_origin_only)
+    try:
+        response = page.goto(site.served.url("/api/v1/docs/"))
+        assert "'nonce-" in response.headers["content-security-policy"]
+        page.locator(".swagger-ui .info .title").wait_for()
+        page.locator(".opblock").first.wait_for()
+        response = page.goto(site.served.url("/api/v1/redoc/"))
+        script_src = response.headers["content-security-policy"].split("script-src")[1]
+        assert "'unsafe-inline'" not in script_src.split(";")[0]
+        page.get_by_role("heading", name=re.compile("API")).first.wait_for()
+        page.wait_for_load_state("networkidle")
+    finally:
+        context.close()
+    assert not errors, "console errors:\n" + "\n".join(errors)
+    assert not foreign, f"requests to other hosts: {foreign}"
 
 
 NO_RELOAD_MARK = "() => { window.__sameDocument = true; }"
