@@ -89,6 +89,7 @@ def test_htmx_is_told_not_to_inject_styles_or_eval(client):
     assert re.search(
         r'<meta name="htmx-config" content=\'\{[^\']*"includeIndicatorStyles": false', html
     )
+    assert '"attributesToSettle": ["class", "width", "height"]' in html
     assert '"allowEval": false' in html
 
 
