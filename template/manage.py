@@ -15,7 +15,12 @@ def main() -> None:
 
     try:
         execute_from_command_line(sys.argv)
-    except SyntaxError as error:
+    except Exception as error:
+        # config/settings/__init__.py found markers in a settings file: one line is enough.
+        if "quickscale.E006" in str(error) and type(error).__name__ == "ImproperlyConfigured":
+            sys.exit(str(error))
+        if not isinstance(error, SyntaxError):
+            raise
         if not (error.text or "").startswith(CONFLICT_MARKERS):
             raise
         where = os.path.relpath(error.filename or "?")

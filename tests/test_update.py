@@ -84,7 +84,9 @@ def test_same_lines_changed_on_both_sides_become_a_marked_conflict(
     assert "config/settings/base.py, line" in check.stderr and "Traceback" not in check.stderr
     tests = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                  "quickscale_core"], project, project_env, check=False)  # fmt: skip
-    assert tests.returncode != 0 and "<<<<<<< before updating" in tests.stdout + tests.stderr
+    assert tests.returncode != 0
+    assert "config/settings/base.py, line" in tests.stdout + tests.stderr
+    assert "quickscale.E006" in tests.stdout + tests.stderr
 
 
 def test_plain_copier_update_works_without_trust(versions, tmp_path):
@@ -156,8 +158,8 @@ def test_add_billing_to_an_auth_project(versions, tmp_path, project_python, proj
 
     result = make_update(project, project_python)
 
-    assert "add payments, billing" in result.stdout
-    assert "Added payments, billing: run `make migrate`" in result.stdout
+    assert "Modules added: payments, billing; removed: none." in result.stdout
+    assert "Added payments, billing: run `make migrate` to create their tables" in result.stdout
     base = (project / "config/settings/base.py").read_text()
     apps = [base.index(f'"quickscale_modules.{m}",') for m in ("auth", "payments", "billing")]
     assert apps == sorted(apps), "wired after the modules they require"
@@ -240,7 +242,7 @@ def test_other_hand_edited_answers_are_applied(versions, tmp_path, project_pytho
 
     result = make_update(project, project_python)
 
-    assert "Applying edited answers: use_docker." in result.stdout
+    assert "Applied edited answers: use_docker." in result.stdout
     assert not (project / "Dockerfile").exists()
     assert not (project / "compose.yaml").exists()
     run([project_python, "manage.py", "check"], project, project_env)
@@ -305,6 +307,7 @@ def test_invalid_requests_are_refused_and_change_nothing(
     assert message in result.stdout + result.stderr
     assert "make update refused" in result.stderr
     assert "Traceback" not in result.stdout + result.stderr, "one paragraph, no traceback"
+    assert "Modules added" not in result.stdout, "no announcement of what was refused"
     assert head_and_status(project) == before
 
 

@@ -95,7 +95,7 @@ def load_answers(root: Path) -> dict:
         where = f" at line {mark.line + 1}" if mark else ""
         raise Refused(
             f"{ANSWERS_FILE} is not valid YAML{where}. Fix the syntax (a list is written "
-            "like `modules: [auth, billing]`), commit, and run `make update` again. "
+            "like `modules: [auth, payments, billing]`), commit, and run `make update` again. "
             "Nothing was changed."
         ) from exc
     if not isinstance(answers, dict):
@@ -111,7 +111,7 @@ def load_answers(root: Path) -> dict:
     if not isinstance(modules, list) or not all(isinstance(m, str) for m in modules):
         raise Refused(
             f"`modules` in {ANSWERS_FILE} must be a list of module names, like "
-            "`modules: [auth, billing]`. Nothing was changed."
+            "`modules: [auth, payments, billing]`. Nothing was changed."
         )
     return answers
 
@@ -271,8 +271,8 @@ def summarize(root: Path, head: str, answers_before: dict, added: list[str]) -> 
     ]
     if added:
         print(
-            f"\nAdded {', '.join(added)}: run `make migrate` to create its tables "
-            "(`make run` does it too)."
+            f"\nAdded {', '.join(added)}: run `make migrate` to create "
+            f"{'their' if len(added) > 1 else 'its'} tables (`make run` does it too)."
         )
     elif any(p.endswith("models.py") or "/migrations/" in p for p in every_path):
         print(
@@ -358,7 +358,8 @@ def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
         listing = "\n".join(f"  {path}" for path in modified)
         raise Refused(
             f"Removing {', '.join(removed)} would delete files you changed:\n{listing}\n"
-            "Keep the module (put it back in `modules`), or back the files up and run "
+            "Keep the module (put it back in `modules` and commit: until then `manage.py` "
+            "fails with quickscale.E003), or back the files up and run "
             "`make update ARGS=--force` (which also saves a copy of them in "
             "quickscale-backup-<time>/). Nothing was changed."
         )
@@ -366,14 +367,6 @@ def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
     saved = {rel: (root / rel).read_bytes() for rel in modified}
 
     hand_edited = bool(added or removed or edited)
-    if added or removed:
-        say(
-            f"Applying module changes: add {', '.join(added) or 'none'}; "
-            f"remove {', '.join(removed) or 'none'}. Database tables of removed modules are "
-            "kept (README.md, section Updating, says how to drop them deliberately)."
-        )
-    if edited:
-        say(f"Applying edited answers: {', '.join(edited)}.")
     try:
         apply_update(root, head, applied, desired, hand_edited, vcs_ref)
     except BaseException:
@@ -382,6 +375,16 @@ def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
         raise
     for name in removed:
         remove_leftovers(root / MODULES_PACKAGE / name)
+    # Said once Copier accepted the answers: a refusal above prints its own paragraph only.
+    if added or removed:
+        say(f"Modules added: {', '.join(added) or 'none'}; removed: {', '.join(removed) or 'none'}.")
+    if removed:
+        say(
+            "The database tables of removed modules are kept (README.md, section Updating, "
+            "says how to drop them deliberately)."
+        )
+    if edited:
+        say(f"Applied edited answers: {', '.join(edited)}.")
     if saved:
         backup = back_up(root, saved)
         say(f"--force: the files you changed are saved in {backup.name}/.")

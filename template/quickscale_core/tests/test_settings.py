@@ -11,6 +11,7 @@ PROD_ENV = {
     "SECRET_KEY": "prod-test-" + "k3y-" * 14,
     "DATABASE_URL": "postgres://app:app@db.internal:5432/app",
     "ALLOWED_HOSTS": "app.example.com,.example.org",
+    "AUTH_TRUSTED_PROXY_COUNT": "1",
 }
 
 
@@ -31,6 +32,13 @@ def test_production_settings_pass_the_deployment_checklist():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PROD_ENV)
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_the_proxy_count():
+    env = {k: v for k, v in PROD_ENV.items() if k != "AUTH_TRUSTED_PROXY_COUNT"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "AUTH_TRUSTED_PROXY_COUNT is not set" in result.stderr.strip().splitlines()[-1]
 
 
 def test_production_trusts_https_origins_of_allowed_hosts():
