@@ -407,6 +407,9 @@ def test_api_reference_pages_render_under_the_content_security_policy(browser, s
         page.wait_for_load_state("networkidle")
     finally:
         context.close()
+    # ReDoc's "API docs by Redocly" link shows a logo from Redocly's CDN: the policy blocks it
+    # (nothing leaves the site), which is the intended outcome; any other error fails.
+    errors = [e for e in errors if "https://cdn.redoc.ly/redoc/logo-mini.svg" not in e]
     assert not errors, "console errors:\n" + "\n".join(errors)
     assert not foreign, f"requests to other hosts: {foreign}"
 
