@@ -119,3 +119,19 @@ def test_pytest_copie_renders_the_default_project(copie):
     assert result.exit_code == 0, result.exception
     assert (result.project_dir / "copie_check" / "apps.py").exists()
     assert (result.project_dir / "quickscale_themes" / "starter" / "theme.yml").exists()
+
+
+def test_every_top_level_folder_is_client_owned_or_template_owned(rendered):
+    """`_skip_if_exists` treats every top-level folder as the client's unless copier.yml
+    lists it with "!": a new template-owned folder must be listed, or updates would
+    never touch it again."""
+    import yaml
+    from helpers import REPO
+
+    patterns = yaml.safe_load((REPO / "copier.yml").read_text())["_skip_if_exists"]
+    template_owned = {p.removeprefix("!/").removesuffix("/**") for p in patterns if p[0] == "!"}
+    project, answers = rendered
+    client_owned = {answers.get("project_slug", "client_acme"), "templates", "static"}
+    folders = {p.name for p in project.iterdir() if p.is_dir()}
+    assert folders - client_owned == template_owned & folders
+    assert {"config", "quickscale_core", "quickscale_themes"} <= folders

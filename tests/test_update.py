@@ -398,3 +398,25 @@ def test_upgrade_from_an_earlier_commit(start, real_history, tmp_path, project_p
     tests = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project,
                 project_env)  # fmt: skip
     assert " passed" in tests.stdout and "failed" not in tests.stdout
+
+
+@pytest.mark.parametrize("update_path", ["make-update", "plain-copier-update"])
+def test_deleting_a_generated_file_costs_no_user_edit(versions, tmp_path, project_python,
+                                                      update_path):  # fmt: skip
+    """Found by the red team: with a generated file deleted by the user, Copier 9.19
+    rendered `_skip_if_exists` before reading the answers, "{{ project_slug }}/**"
+    became "/**", and the update silently dropped every user edit."""
+    project = generate(versions, tmp_path / "client_acme")
+    kept = user_edits(project)
+    git(project, "rm", "-q", "-r", ".github", "static/.gitkeep")  # "we use GitLab"
+    commit_all(project, "Client work, no GitHub Actions")
+
+    if update_path == "make-update":
+        make_update(project, project_python, "--vcs-ref", "v0.2.0")
+    else:
+        copier.run_update(str(project), vcs_ref="v0.2.0", defaults=True, unsafe=False,
+                          overwrite=True, quiet=True)  # fmt: skip
+
+    assert_edits_kept(project, kept)
+    assert "SESSION_COOKIE_AGE" in (project / "config/settings/base.py").read_text()
+    assert not (project / ".github").exists(), "a file deleted on purpose stays deleted"
