@@ -17,7 +17,7 @@ from pathlib import Path
 import copier
 import pytest
 import yaml
-from helpers import clean_project_env, commit_all, run
+from helpers import clean_project_env, commit_all, git, run
 from update_support import (
     DASHBOARD,
     EXIT_CONFLICTS,
@@ -248,3 +248,58 @@ def test_update_across_two_releases_at_once(versions, tmp_path, project_python):
     assert "SESSION_COOKIE_AGE" in base and "# Release 0.3.0 was here." in base
     assert "Farewells." in result.stdout and "Sessions last two weeks." in result.stdout
     assert "v0.1.0 -> v0.3.0" in result.stdout
+
+
+@pytest.mark.parametrize("data", [["--data-file", ".copier-answers.yml"],
+                                  ["-d", "project_slug=client_acme"]])  # fmt: skip
+def test_plain_copier_update_refuses_a_hand_edit_even_with_the_answers_as_data(
+    data, seasoned, tmp_path
+):
+    """Red team: passing the answers themselves must not switch the guard off."""
+    project, _ = copy_of(seasoned, "plain", tmp_path)
+    hand_edit(project, "add-one")
+    before, files = head_and_status(project), snapshot(project)
+
+    result = plain_copier_update(project, *data)
+
+    assert result.returncode != 0
+    assert "edited by hand" in result.stderr.strip().splitlines()[-1]
+    assert head_and_status(project) == before and snapshot(project) == files
+
+
+def test_a_deleted_applied_record_refuses_plain_update_and_make_update_restores_it(
+    seasoned, tmp_path, project_python
+):
+    project, kept = copy_of(seasoned, "plain", tmp_path)
+    git(project, "rm", "-q", "quickscale_core/applied_answers.yml")
+    hand_edit(project, "add-one")
+    before, files = head_and_status(project), snapshot(project)
+
+    refused = plain_copier_update(project)
+
+    assert "applied_answers.yml is missing" in refused.stderr.strip().splitlines()[-1]
+    assert head_and_status(project) == before and snapshot(project) == files
+
+    make_update(project, project_python)
+
+    assert_edits_kept(project, kept)
+    assert (project / "quickscale_modules/greetings/services.py").exists()
+    record = yaml.safe_load((project / "quickscale_core/applied_answers.yml").read_text())
+    assert record["modules"] == ["greetings"] and record["_commit"] == "v0.3.0"
+
+
+def test_a_hand_edited_commit_is_refused_on_both_paths(seasoned, tmp_path, project_python):
+    """Red team: `_commit: v0.3.0` typed by hand made the next update replay the wrong
+    version and drop every user edit."""
+    project, _ = copy_of(seasoned, "plain", tmp_path)
+    set_answers(project, _commit="v0.3.0")
+    commit_all(project, "Hand edit: _commit")
+    before, files = head_and_status(project), snapshot(project)
+
+    plain = plain_copier_update(project)
+    refused = make_update(project, project_python, check=False)
+
+    assert "`_commit`" in plain.stderr.strip().splitlines()[-1]
+    assert refused.returncode == EXIT_REFUSED
+    assert "`_commit` in .copier-answers.yml was changed by hand" in refused.stderr
+    assert head_and_status(project) == before and snapshot(project) == files

@@ -314,6 +314,43 @@ def applied_answers(root: Path, desired: dict) -> dict:
     return applied
 
 
+def restore_applied_record(root: Path) -> None:
+    """Copier never re-creates a generated file the user deleted; this one must exist
+    for plain `copier update` to check for hand edits, so write what Copier would."""
+    record = root / APPLIED_FILE
+    if record.exists() or not (root / ANSWERS_FILE).exists():
+        return
+    answers = "".join(
+        line
+        for line in (root / ANSWERS_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+        if not line.startswith("#")
+    )
+    record.write_text(
+        "# Written by Copier on every copy and update: the answers this project's files were\n"
+        "# really generated from. `make update` and the system checks compare it with\n"
+        "# .copier-answers.yml to find hand edits that are not applied yet. Never edit it.\n"
+        + answers,
+        encoding="utf-8",
+    )
+
+
+def refuse_edited_commit(root: Path, desired: dict) -> None:
+    """`_commit` says which version the files came from: Copier replays that version to
+    find your changes, so a hand-edited one makes every template change since look like
+    yours (and every change of yours vanish)."""
+    try:
+        recorded = (read_answers(root, APPLIED_FILE) or {}).get("_commit")
+    except (OSError, ValueError, yaml.YAMLError):
+        return
+    if recorded and desired.get("_commit") != recorded:
+        raise Refused(
+            f"`_commit` in {ANSWERS_FILE} was changed by hand ({recorded} -> "
+            f"{desired.get('_commit')}), but the project's files come from {recorded}. Put "
+            f"`_commit: {recorded}` back and commit; to update to a given version run "
+            f'`make update ARGS="--vcs-ref <version>"`. Nothing was changed.'
+        )
+
+
 def apply_update(
     root: Path, head: str, applied: dict, desired: dict, hand_edited: bool, vcs_ref: str | None
 ) -> None:
@@ -338,6 +375,7 @@ def apply_update(
 def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
     head = ensure_clean_git_tree(root)
     desired = load_answers(root)
+    refuse_edited_commit(root, desired)
     applied = applied_answers(root, desired)
     wanted = list(dict.fromkeys(desired.get("modules") or []))
     installed = applied["modules"]
@@ -375,9 +413,13 @@ def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
         raise
     for name in removed:
         remove_leftovers(root / MODULES_PACKAGE / name)
+    restore_applied_record(root)
     # Said once Copier accepted the answers: a refusal above prints its own paragraph only.
     if added or removed:
-        say(f"Modules added: {', '.join(added) or 'none'}; removed: {', '.join(removed) or 'none'}.")
+        say(
+            f"Modules added: {', '.join(added) or 'none'}; "
+            f"removed: {', '.join(removed) or 'none'}."
+        )
     if removed:
         say(
             "The database tables of removed modules are kept (README.md, section Updating, "
