@@ -13,6 +13,7 @@ import pytest
 import yaml
 from helpers import REPO, commit_all, edit, git, run, shipped_modules, with_requirements
 from update_support import (
+    DASHBOARD,
     EXIT_CONFLICTS,
     LOGO,
     assert_edits_kept,
@@ -420,3 +421,57 @@ def test_deleting_a_generated_file_costs_no_user_edit(versions, tmp_path, projec
     assert_edits_kept(project, kept)
     assert "SESSION_COOKIE_AGE" in (project / "config/settings/base.py").read_text()
     assert not (project / ".github").exists(), "a file deleted on purpose stays deleted"
+
+
+def test_a_killed_make_update_leaves_the_project_as_it_was(versions, tmp_path, project_python):
+    """Red team: closing the terminal (SIGHUP/SIGTERM) left the temporary commit behind
+    and an orphaned Copier writing into the project."""
+    import signal
+    import subprocess
+    import time
+
+    from helpers import GIT_ENV, clean_project_env
+
+    project = generate(versions, tmp_path / "client_acme")
+    set_modules(project, ["greetings"])
+    start = commit_all(project, "Hand edit: add greetings")
+    process = subprocess.Popen(  # noqa: S603
+        [project_python, "-m", "quickscale_core.update"], cwd=project,
+        env={**clean_project_env(), **GIT_ENV}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 120
+    while "applied answers (temp)" not in git(project, "log", "-1", "--format=%s"):
+        assert process.poll() is None and time.monotonic() < deadline, "no temporary commit"
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+
+    assert process.returncode == 130, stderr
+    assert "back exactly as it was" in stderr
+    time.sleep(1)  # an orphaned Copier would still be writing now
+    assert head_and_status(project) == (start, "")
+    assert not (project / "quickscale_modules/greetings").exists()
+
+
+def test_make_update_works_for_a_project_in_a_subfolder_of_a_repository(
+    versions, tmp_path, project_python, project_env
+):
+    """Red team: a monorepo (the project in backend/) was refused as "not a git
+    repository", and conflict markers there went unseen by quickscale.E006."""
+    monorepo = tmp_path / "monorepo"
+    project = monorepo / "backend"
+    copier.run_copy(str(versions), str(project), data={"project_name": "Client Acme"},
+                    vcs_ref="v0.1.0", defaults=True, unsafe=False, quiet=True)  # fmt: skip
+    (monorepo / "frontend.txt").write_text("another part of the monorepo\n")
+    git(monorepo, "init", "-q", "-b", "main")
+    commit_all(monorepo, "Start")
+    edit(project / DASHBOARD, "<h1>Welcome back</h1>", "<h1>Welcome back to Acme</h1>")
+    commit_all(monorepo, "Conflicting edit")
+
+    result = make_update(project, project_python, "--vcs-ref", "v0.2.0", check=False)
+
+    assert result.returncode == EXIT_CONFLICTS, result.stdout + result.stderr
+    assert "SESSION_COOKIE_AGE" in (project / "config/settings/base.py").read_text()
+    check = run([project_python, "manage.py", "check"], project, project_env, check=False)
+    assert "quickscale.E006" in check.stderr and DASHBOARD in check.stderr

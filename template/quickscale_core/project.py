@@ -63,8 +63,9 @@ def conflicted_files(root: Path | None = None) -> list[str]:
     """Files an update left unresolved: conflict markers in git-tracked (or new, not
     ignored) files, and `.rej` files (hunks Copier could not place; .gitignore hides them).
 
-    Needs git for the markers (an update only runs in a git repository); a copy of the
-    project without .git, such as a Docker image, only gets the `.rej` search.
+    Needs git for the markers (an update only runs in a git repository, which may
+    hold the project in a subfolder); a copy of the project outside git, such as a
+    Docker image, only gets the `.rej` search.
     """
     import os
     import shutil
@@ -72,7 +73,7 @@ def conflicted_files(root: Path | None = None) -> list[str]:
 
     root = root or project_root()
     found: set[str] = set()
-    if (root / ".git").exists() and shutil.which("git"):
+    if shutil.which("git"):  # outside a repository git grep fails and prints nothing
         result = subprocess.run(  # noqa: S603
             ["git", "grep", "--untracked", "-I", "-l", "-E", CONFLICT_MARKER, "--", "."],  # noqa: S607
             cwd=root,

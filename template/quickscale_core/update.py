@@ -24,6 +24,7 @@ import argparse
 import filecmp
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -117,7 +118,8 @@ def load_answers(root: Path) -> dict:
 
 
 def ensure_clean_git_tree(root: Path) -> str:
-    if not (root / ".git").exists():
+    inside = git("rev-parse", "--is-inside-work-tree", root=root, check=False).strip()
+    if inside != "true":  # the project may be a subfolder of a larger repository
         raise Refused(
             "This project is not a git repository. Updates are three-way merges and need "
             'history: run `git init && git add -A && git commit -m "Start"` first.'
@@ -200,12 +202,21 @@ def run_copier_update(root: Path, desired: dict, vcs_ref: str | None) -> None:
     cmd += ["--data-file", data_file]
     if vcs_ref:
         cmd += ["--vcs-ref", vcs_ref]
+    process = subprocess.Popen(  # noqa: S603
+        cmd, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
-        result = subprocess.run(cmd, cwd=root, capture_output=True, text=True, check=False)  # noqa: S603
+        stdout, stderr = process.communicate()
+    except BaseException:
+        # Interrupted: stop Copier before the caller restores the tree, or it would
+        # go on writing into the project after we are gone.
+        process.kill()
+        process.wait()
+        raise
     finally:
         Path(data_file).unlink(missing_ok=True)
-    if result.returncode != 0:
-        raise Refused(copier_failure(result.stderr + result.stdout, result.returncode))
+    if process.returncode != 0:
+        raise Refused(copier_failure(stderr + stdout, process.returncode))
 
 
 def copier_failure(output: str, code: int) -> str:
@@ -440,11 +451,22 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--vcs-ref", help="template version (git tag or commit) to update to")
     args = parser.parse_args(argv)
+    # A closed terminal or a `kill` must clean up like Ctrl-C does (update() restores
+    # the commit it started from), not leave a temporary commit behind.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, interrupted)
     try:
         return update(project_root(), force=args.force, vcs_ref=args.vcs_ref)
     except Refused as refusal:
         print(f"make update refused: {refusal}", file=sys.stderr)
         return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print("make update interrupted: your project is back exactly as it was.", file=sys.stderr)
+        return 130
+
+
+def interrupted(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
