@@ -20,6 +20,7 @@ from update_support import (
     generate,
     head_and_status,
     make_update,
+    set_answers,
     set_modules,
     user_edits,
 )
@@ -475,3 +476,54 @@ def test_make_update_works_for_a_project_in_a_subfolder_of_a_repository(
     assert "SESSION_COOKIE_AGE" in (project / "config/settings/base.py").read_text()
     check = run([project_python, "manage.py", "check"], project, project_env, check=False)
     assert "quickscale.E006" in check.stderr and DASHBOARD in check.stderr
+
+
+def test_a_file_the_template_deletes_is_kept_when_the_user_changed_it(versions, tmp_path,
+                                                                      project_python):  # fmt: skip
+    """Red team: Copier deletes a file a release removes even when the user changed it,
+    and the user's change goes with it. `make update` puts it back and says so."""
+    project = generate(versions, tmp_path / "client_acme")
+    probe_tests = project / "quickscale_core/tests/test_healthz.py"
+    probe_tests.write_text(probe_tests.read_text() + "\n# Acme: our probe checks more.\n")
+    commit_all(project, "Client probe tests")
+
+    result = make_update(project, project_python, check=False)
+
+    assert result.returncode == EXIT_CONFLICTS, result.stdout + result.stderr
+    assert probe_tests.read_text().endswith("# Acme: our probe checks more.\n")
+    assert "quickscale_core/tests/test_healthz.py" in result.stdout
+    assert "you had changed them" in result.stdout
+
+
+def test_an_untouched_file_the_template_deletes_is_deleted(versions, tmp_path, project_python):
+    project = generate(versions, tmp_path / "client_acme")
+
+    result = make_update(project, project_python)
+
+    assert not (project / "quickscale_core/tests/test_healthz.py").exists()
+    assert "you had changed them" not in result.stdout
+
+
+@pytest.mark.parametrize("change", ["use_docker", "remove-api"])
+def test_files_an_answer_removes_elsewhere_are_checked_for_user_changes(
+    change, versions, tmp_path, project_python
+):
+    """Red team: removing api deleted the theme's api.py the user had extended, because
+    only the module's own folder was checked. Flipping use_docker deletes the Dockerfile."""
+    modules = with_requirements("api") if change == "remove-api" else []
+    project = generate(versions, tmp_path / "client_acme", modules=modules)
+    changed = "quickscale_themes/starter/api.py" if change == "remove-api" else "Dockerfile"
+    with (project / changed).open("a") as handle:
+        handle.write("\n# Acme: our own addition\n")
+    if change == "remove-api":
+        set_modules(project, [m for m in modules if m != "api"])
+    else:
+        set_answers(project, use_docker=False)
+    commit_all(project, f"Client work, then {change}")
+    before = head_and_status(project)
+
+    result = make_update(project, project_python, "--vcs-ref", "v0.1.0", check=False)
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert changed in result.stderr and "--force" in result.stderr
+    assert head_and_status(project) == before

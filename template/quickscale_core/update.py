@@ -146,34 +146,91 @@ def copier_data(answers: dict) -> dict:
     return {key: value for key, value in answers.items() if not key.startswith("_")}
 
 
-def modified_module_files(root: Path, answers: dict, removed: list[str]) -> list[str]:
-    """Files of the removed modules that differ from what the template generated."""
-    if not removed:
-        return []
+def render_pristine(answers: dict, dst: Path) -> Path:
+    """The project exactly as the template generates it for `answers` at their `_commit`."""
     import copier
 
+    copier.run_copy(
+        answers["_src_path"],
+        dst,
+        data=copier_data(answers),
+        vcs_ref=answers["_commit"],
+        defaults=True,
+        quiet=True,
+        unsafe=False,
+    )
+    return dst
+
+
+def files_in(folder: Path) -> set[str]:
+    return {
+        p.relative_to(folder).as_posix()
+        for p in folder.rglob("*")
+        if p.is_file() and not IGNORED_PARTS & set(p.parts) and ".git" not in p.parts
+    }
+
+
+def differs(path: Path, original: Path) -> bool:
+    return not original.is_file() or not filecmp.cmp(path, original, shallow=False)
+
+
+def changed_files_an_answer_removes(
+    root: Path, applied: dict, desired: dict, removed: list[str], edited: list[str]
+) -> list[str]:
+    """Files the edited answers would delete that differ from what the template made.
+
+    Copier deletes them even when you changed them: the files of a removed module, its
+    files elsewhere (a theme's `api.py` for the api module), the Docker files when
+    `use_docker` turns off. Both renders use the current version, so only the answers
+    differ between them.
+    """
+    if not (removed or edited):
+        return []
+    candidates = {
+        p.relative_to(root).as_posix()
+        for name in removed
+        for p in (root / MODULES_PACKAGE / name).rglob("*")
+        if p.is_file() and not IGNORED_PARTS & set(p.parts)
+    }
     with tempfile.TemporaryDirectory(prefix="quickscale-pristine-") as tmp:
-        pristine = Path(tmp) / "project"
-        copier.run_copy(
-            answers["_src_path"],
-            pristine,
-            data=copier_data(answers),
-            vcs_ref=answers["_commit"],
-            defaults=True,
-            quiet=True,
-            unsafe=False,
+        before = render_pristine(applied, Path(tmp) / "before")
+        after_answers = {**applied, **{key: desired.get(key) for key in edited}}
+        after_answers["modules"] = [m for m in applied["modules"] if m not in removed]
+        try:
+            after = files_in(render_pristine(after_answers, Path(tmp) / "after"))
+        except Exception:  # noqa: BLE001 - an answer the old version does not know
+            after = files_in(before) - candidates
+        candidates |= files_in(before) - after
+        return sorted(
+            rel
+            for rel in candidates
+            if (root / rel).is_file() and differs(root / rel, before / rel)
         )
-        changed = []
-        for name in removed:
-            folder = root / MODULES_PACKAGE / name
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                if IGNORED_PARTS & set(path.parts):
-                    continue
-                rel = path.relative_to(root)
-                original = pristine / rel
-                if not original.exists() or not filecmp.cmp(path, original, shallow=False):
-                    changed.append(rel.as_posix())
-        return changed
+
+
+def keep_changed_files_the_template_removed(
+    root: Path, head: str, applied: dict, handled: set[str]
+) -> list[str]:
+    """A release that deletes a file deletes it even where you changed it (Copier drops
+    your changes with it). Put such files back as you had them, for you to decide."""
+    deleted = [
+        line[3:]
+        for line in git("status", "--porcelain", "--untracked-files=no", root=root).splitlines()
+        if "D" in line[:2] and line[3:] not in handled
+    ]
+    if not deleted:
+        return []
+    with tempfile.TemporaryDirectory(prefix="quickscale-pristine-") as tmp:
+        before = render_pristine(applied, Path(tmp) / "before")
+        kept = []
+        for rel in deleted:
+            yours = git("show", f"{head}:{rel}", root=root, check=False)
+            original = before / rel
+            if original.is_file() and original.read_text(errors="replace") == yours:
+                continue  # untouched by you: the template's deletion stands
+            git("checkout", head, "--", rel, root=root)
+            kept.append(rel)
+        return kept
 
 
 def back_up(root: Path, saved: dict[str, bytes]) -> Path:
@@ -252,7 +309,9 @@ def restore(root: Path, head: str) -> None:
     git("clean", "-fdq", root=root)
 
 
-def summarize(root: Path, head: str, answers_before: dict, added: list[str]) -> int:
+def summarize(
+    root: Path, head: str, answers_before: dict, added: list[str], kept: list[str]
+) -> int:
     """Print what changed; returns the exit code (EXIT_CONFLICTS when any are left)."""
     changed = git("status", "--porcelain", root=root).splitlines()
     conflicted = sorted(
@@ -260,9 +319,15 @@ def summarize(root: Path, head: str, answers_before: dict, added: list[str]) -> 
         | set(conflicted_files(root))
     )
     print()
+    if kept:
+        print("The template removed these files, but you had changed them, so they are kept")
+        print("as you had them; delete each one you no longer need (the CHANGELOG says why):")
+        for path in kept:
+            print(f"  {path}")
+        print()
     if not changed and not conflicted:
         print("Already up to date: the template added nothing to this project.")
-        return 0
+        return EXIT_CONFLICTS if kept else 0
     print(f"Changed files ({len(changed)}), not committed; review with `git diff`:")
     for line in changed:
         print(f"  {line}")
@@ -306,7 +371,7 @@ def summarize(root: Path, head: str, answers_before: dict, added: list[str]) -> 
         print(f"\nTemplate version: {before} -> {after}. Resolve, run `make test`, then commit.")
         return EXIT_CONFLICTS
     print(f"\nTemplate version: {before} -> {after}. Run `make test`, then commit.")
-    return 0
+    return EXIT_CONFLICTS if kept else 0
 
 
 def applied_answers(root: Path, desired: dict) -> dict:
@@ -402,13 +467,14 @@ def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
                 "supported: put the old value back. Nothing was changed."
             )
 
-    modified = modified_module_files(root, applied, removed)
+    modified = changed_files_an_answer_removes(root, applied, desired, removed, edited)
     if modified and not force:
         listing = "\n".join(f"  {path}" for path in modified)
+        what = f"Removing {', '.join(removed)}" if removed else f"Changing {', '.join(edited)}"
         raise Refused(
-            f"Removing {', '.join(removed)} would delete files you changed:\n{listing}\n"
-            "Keep the module (put it back in `modules` and commit: until then `manage.py` "
-            "fails with quickscale.E003), or back the files up and run "
+            f"{what} would delete files you changed:\n{listing}\n"
+            "Keep the answer as it was (put it back in .copier-answers.yml and commit: until "
+            "then `manage.py` fails with quickscale.E003 or E005), or back the files up and run "
             "`make update ARGS=--force` (which also saves a copy of them in "
             "quickscale-backup-<time>/). Nothing was changed."
         )
@@ -425,11 +491,11 @@ def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
     for name in removed:
         remove_leftovers(root / MODULES_PACKAGE / name)
     restore_applied_record(root)
+    kept = keep_changed_files_the_template_removed(root, head, applied, set(modified))
     # Said once Copier accepted the answers: a refusal above prints its own paragraph only.
     if added or removed:
         say(
-            f"Modules added: {', '.join(added) or 'none'}; "
-            f"removed: {', '.join(removed) or 'none'}."
+            f"Modules added: {', '.join(added) or 'none'}; removed: {', '.join(removed) or 'none'}."
         )
     if removed:
         say(
@@ -441,7 +507,7 @@ def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
     if saved:
         backup = back_up(root, saved)
         say(f"--force: the files you changed are saved in {backup.name}/.")
-    return summarize(root, head, desired, added)
+    return summarize(root, head, desired, added, kept)
 
 
 def main(argv: list[str] | None = None) -> int:
