@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 from django.utils.crypto import get_random_string
@@ -18,7 +19,19 @@ def limit_email_length(form: forms.Form) -> None:
     email = form.fields["email"]
     email.max_length = max_length
     email.validators.append(MaxLengthValidator(max_length))
+    email.validators.append(ascii_local_part)
     email.widget.attrs["maxlength"] = str(max_length)
+
+
+def ascii_local_part(value: str) -> None:
+    """Refuse non-ASCII before the @. Django's validator lets some through ("İ" matches
+    [a-z] when case is ignored); allauth then lowercases the address, which can make it
+    longer than the column ("İ".lower() is two characters) and unmailable."""
+    local = value.rpartition("@")[0]
+    if not local.isascii():
+        raise ValidationError(
+            "Use only ASCII letters, digits and . _ % + - before the @.", code="invalid"
+        )
 
 
 class SignupForm(AllauthSignupForm):

@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from quickscale_modules.payments import services as payments
 from . import services
 
 INTERVALS = ("month", "year")
+# Stripe's Checkout Session ids: "cs_test_..." / "cs_live_..." and letters and digits.
+CHECKOUT_SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]{1,250}")
 
 
 def pricing(request: HttpRequest) -> HttpResponse:
@@ -77,6 +80,8 @@ def subscribe(request: HttpRequest, price_id: str) -> HttpResponse:
 def success(request: HttpRequest) -> HttpResponse:
     """Checkout's success URL: confirms the plan only once Stripe's webhook has recorded it."""
     session_id = request.GET.get("session_id", "")
+    if not CHECKOUT_SESSION_ID.fullmatch(session_id):
+        session_id = ""  # not a Stripe id (cs_...): nothing to look up, never a query with NUL
     state = services.checkout_state(request.user, session_id) if session_id else "pending"
     context = {"state": state, "billing_state": services.billing_state(request.user)}
     return render(request, "quickscale_billing/success.html", context)

@@ -37,7 +37,9 @@ def webhook(request: HttpRequest) -> HttpResponse:
         return HttpResponse("Payload too large.", status=413)
     endpoint = services.webhook_endpoint()
     if endpoint is None:
-        return HttpResponse("STRIPE_WEBHOOK_SECRET is not set.", status=503)
+        # Anyone can POST here: name the missing setting in the log, not to the caller.
+        logger.error("Stripe webhook refused: STRIPE_WEBHOOK_SECRET is not set.")
+        return HttpResponse("Webhooks are not configured.", status=503)
     signature = request.headers.get("Stripe-Signature", "")
     if not services.webhook_signature_is_valid(request.body, signature, endpoint):
         logger.warning(

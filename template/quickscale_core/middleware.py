@@ -4,7 +4,7 @@ import logging
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils.cache import patch_cache_control
 
@@ -125,3 +125,21 @@ def _signed_in(request: HttpRequest) -> bool:
         # The database is down (this response is a 503): the user cannot be loaded, and an
         # error page is private to nobody.
         return False
+
+
+class RejectNulInPathMiddleware:
+    """404 for a URL path holding a NUL character (`%00`): no page has such an address.
+
+    No URL of the project means one, and PostgreSQL refuses NUL in text, so an id such
+    as `/payments/receipt/%00/` would otherwise reach a query and answer 500 (with an
+    email to ADMINS per request). Form fields already refuse NUL (Django's CharField);
+    query-string values are validated by the views that read them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path:
+            raise Http404("The address contains a NUL character.")  # the themed 404 page
+        return self.get_response(request)

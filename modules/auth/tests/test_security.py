@@ -121,6 +121,23 @@ def test_signup_refuses_an_email_too_long_to_store(client, django_user_model, ma
     assert mailoutbox == []
 
 
+@pytest.mark.parametrize("local", ["\u0130" * 64, "\u0130x"])
+def test_signup_refuses_non_ascii_before_the_at(client, django_user_model, mailoutbox, local):
+    """Red team: "\u0130" passes Django's validator, and lowercasing doubles it: a 247-character
+    address became 311 characters, was cut to 254 and crashed the confirmation email."""
+    email = local + "@" + "d" * 63 + "." + "e" * 63 + ".com"
+
+    response = client.post(
+        reverse("account_signup"),
+        {"email": email, "password1": PASSWORD, "password2": PASSWORD},
+    )
+
+    assert response.status_code == 200
+    assert "Use only ASCII" in response.text
+    assert not django_user_model.objects.exists()
+    assert mailoutbox == []
+
+
 def test_signup_accepts_an_email_of_254_characters(client, django_user_model):
     email = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + ".ex.com"
     assert len(email) == 254

@@ -266,3 +266,11 @@ def test_portal_needs_post_and_keys(member, settings, catalog):
 
     assert "Stripe keys are missing" in response.text
     assert not catalog.requests("POST", "/v1/billing_portal/sessions")
+
+
+@pytest.mark.parametrize("session_id", ["\x00", "cs_test_\x00", "not-a-session", "cs_" + "x" * 300])
+def test_success_page_ignores_what_is_not_a_checkout_session_id(member, session_id):
+    """Red team: `?session_id=%00` reached a query and answered 500 on PostgreSQL."""
+    response = member.get(reverse("billing:success"), {"session_id": session_id})
+
+    assert response.status_code == 200

@@ -252,3 +252,9 @@ def test_user_deletion_stops_when_stripe_keys_are_gone(catalog, user, settings):
 
     with pytest.raises(services.PaymentsNotConfigured):
         user.delete()
+
+
+@pytest.mark.parametrize("path", ["/payments/receipt/%00/", "/payments/receipt/cs_1%00/"])
+def test_a_nul_in_an_id_is_not_found(member, catalog, path):
+    """Red team: on PostgreSQL the id reached a query and answered 500 (NUL in text)."""
+    assert member.get(path).status_code == 404

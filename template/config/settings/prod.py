@@ -46,7 +46,12 @@ CSRF_TRUSTED_ORIGINS = env.list(
 # number of proxies that add to X-Forwarded-For must be stated: 1 behind one load
 # balancer or PaaS router, 0 when clients reach gunicorn directly. Settings in base.py
 # (modules' rate limits) read the same variable.
-required("AUTH_TRUSTED_PROXY_COUNT", "1 (proxies in front of the app; 0 if none)")
+_proxies = required("AUTH_TRUSTED_PROXY_COUNT", "1 (proxies in front of the app; 0 if none)")
+if not (_proxies.strip().isascii() and _proxies.strip().isdigit()):
+    raise ImproperlyConfigured(
+        f"AUTH_TRUSTED_PROXY_COUNT={_proxies!r} is not a whole number of proxies: set 1 behind "
+        "one load balancer or PaaS router, 0 if clients reach the app directly."
+    )
 
 # HTTPS: the app sits behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

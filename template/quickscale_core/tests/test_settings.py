@@ -41,6 +41,13 @@ def test_production_refuses_to_start_without_the_proxy_count():
     assert "AUTH_TRUSTED_PROXY_COUNT is not set" in result.stderr.strip().splitlines()[-1]
 
 
+def test_production_refuses_a_negative_proxy_count():
+    """-1 made DRF read the client address from the wrong end of X-Forwarded-For."""
+    result = manage("check", **{**PROD_ENV, "AUTH_TRUSTED_PROXY_COUNT": "-1"})
+    assert result.returncode != 0
+    assert "is not a whole number of proxies" in result.stderr.strip().splitlines()[-1]
+
+
 def test_production_trusts_https_origins_of_allowed_hosts():
     result = manage(
         "shell",
