@@ -55,6 +55,12 @@ def installed_modules() -> list[str]:
 
 # Conflict markers as Copier (`--conflict inline`) and git write them, at line start.
 CONFLICT_MARKER = r"^(<<<<<<<|>>>>>>>)( |$)"
+# What manage.py and the settings package say when markers stop Python itself.
+CONFLICT_STOP = (
+    "{where}, line {line}: an update left unresolved conflict markers (quickscale.E006). "
+    "Keep what you want between <<<<<<< and >>>>>>>, delete the markers, `git add` the file, "
+    "run `make test` and commit (README.md, section Updating)."
+)
 # Folders that are never the project's own source: skipped when looking for .rej files.
 NOT_SOURCE = {".git", ".venv", "node_modules", "__pycache__", "staticfiles", "media"}
 

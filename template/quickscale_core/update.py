@@ -162,6 +162,22 @@ def render_pristine(answers: dict, dst: Path) -> Path:
     return dst
 
 
+class Pristine:
+    """The project as generated from the applied answers, before your changes: rendered
+    once, on first use, into `folder`, and shared by every check that compares with it."""
+
+    def __init__(self, applied: dict, folder: Path) -> None:
+        self.applied = applied
+        self.folder = folder
+        self._path: Path | None = None
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            self._path = render_pristine(self.applied, self.folder / "applied")
+        return self._path
+
+
 def files_in(folder: Path) -> set[str]:
     return {
         p.relative_to(folder).as_posix()
@@ -175,7 +191,7 @@ def differs(path: Path, original: Path) -> bool:
 
 
 def changed_files_an_answer_removes(
-    root: Path, applied: dict, desired: dict, removed: list[str], edited: list[str]
+    root: Path, pristine: Pristine, desired: dict, removed: list[str], edited: list[str]
 ) -> list[str]:
     """Files the edited answers would delete that differ from what the template made.
 
@@ -192,24 +208,21 @@ def changed_files_an_answer_removes(
         for p in (root / MODULES_PACKAGE / name).rglob("*")
         if p.is_file() and not IGNORED_PARTS & set(p.parts)
     }
-    with tempfile.TemporaryDirectory(prefix="quickscale-pristine-") as tmp:
-        before = render_pristine(applied, Path(tmp) / "before")
-        after_answers = {**applied, **{key: desired.get(key) for key in edited}}
-        after_answers["modules"] = [m for m in applied["modules"] if m not in removed]
-        try:
-            after = files_in(render_pristine(after_answers, Path(tmp) / "after"))
-        except Exception:  # noqa: BLE001 - an answer the old version does not know
-            after = files_in(before) - candidates
-        candidates |= files_in(before) - after
-        return sorted(
-            rel
-            for rel in candidates
-            if (root / rel).is_file() and differs(root / rel, before / rel)
-        )
+    before = pristine.path
+    after_answers = {**pristine.applied, **{key: desired.get(key) for key in edited}}
+    after_answers["modules"] = [m for m in pristine.applied["modules"] if m not in removed]
+    try:
+        after = files_in(render_pristine(after_answers, pristine.folder / "after"))
+    except Exception:  # noqa: BLE001 - an answer the old version does not know
+        after = files_in(before) - candidates
+    candidates |= files_in(before) - after
+    return sorted(
+        rel for rel in candidates if (root / rel).is_file() and differs(root / rel, before / rel)
+    )
 
 
 def keep_changed_files_the_template_removed(
-    root: Path, head: str, applied: dict, handled: set[str]
+    root: Path, head: str, pristine: Pristine, handled: set[str]
 ) -> list[str]:
     """A release that deletes a file deletes it even where you changed it (Copier drops
     your changes with it). Put such files back as you had them, for you to decide."""
@@ -218,19 +231,16 @@ def keep_changed_files_the_template_removed(
         for line in git("status", "--porcelain", "--untracked-files=no", root=root).splitlines()
         if "D" in line[:2] and line[3:] not in handled
     ]
-    if not deleted:
-        return []
-    with tempfile.TemporaryDirectory(prefix="quickscale-pristine-") as tmp:
-        before = render_pristine(applied, Path(tmp) / "before")
-        kept = []
-        for rel in deleted:
-            yours = git("show", f"{head}:{rel}", root=root, check=False)
-            original = before / rel
-            if original.is_file() and original.read_text(errors="replace") == yours:
-                continue  # untouched by you: the template's deletion stands
-            git("checkout", head, "--", rel, root=root)
-            kept.append(rel)
-        return kept
+    kept = []
+    for rel in deleted:
+        original = pristine.path / rel
+        yours = git("rev-parse", f"{head}:{rel}", root=root).strip()
+        # Blob ids compare bytes, so binary files (a replaced image) count too.
+        if original.is_file() and git("hash-object", str(original), root=root).strip() == yours:
+            continue  # untouched by you: the template's deletion stands
+        git("checkout", head, "--", rel, root=root)
+        kept.append(rel)
+    return kept
 
 
 def back_up(root: Path, saved: dict[str, bytes]) -> Path:
@@ -467,47 +477,51 @@ def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
                 "supported: put the old value back. Nothing was changed."
             )
 
-    modified = changed_files_an_answer_removes(root, applied, desired, removed, edited)
-    if modified and not force:
-        listing = "\n".join(f"  {path}" for path in modified)
-        what = f"Removing {', '.join(removed)}" if removed else f"Changing {', '.join(edited)}"
-        raise Refused(
-            f"{what} would delete files you changed:\n{listing}\n"
-            "Keep the answer as it was (put it back in .copier-answers.yml and commit: until "
-            "then `manage.py` fails with quickscale.E003 or E005), or back the files up and run "
-            "`make update ARGS=--force` (which also saves a copy of them in "
-            "quickscale-backup-<time>/). Nothing was changed."
-        )
-    # Read now, written after Copier ran: it refuses to work on a tree with new files.
-    saved = {rel: (root / rel).read_bytes() for rel in modified}
+    # Both checks below compare with the same pristine render, made at most once.
+    with tempfile.TemporaryDirectory(prefix="quickscale-pristine-") as folder:
+        pristine = Pristine(applied, Path(folder))
+        modified = changed_files_an_answer_removes(root, pristine, desired, removed, edited)
+        if modified and not force:
+            listing = "\n".join(f"  {path}" for path in modified)
+            what = f"Changing {', '.join(edited)}"
+            if removed:
+                what = f"Removing {', '.join(removed)}"
+            raise Refused(
+                f"{what} would delete files you changed:\n{listing}\n"
+                "Keep the answer as it was (put it back in .copier-answers.yml and commit: "
+                "until then `manage.py` fails with quickscale.E003 or E005), or back the files "
+                "up and run `make update ARGS=--force` (which also saves a copy of them in "
+                "quickscale-backup-<time>/). Nothing was changed."
+            )
+        # Read now, written after Copier ran: it refuses to work on a tree with new files.
+        saved = {rel: (root / rel).read_bytes() for rel in modified}
 
-    hand_edited = bool(added or removed or edited)
-    try:
-        apply_update(root, head, applied, desired, hand_edited, vcs_ref)
-    except BaseException:
-        # Includes Ctrl-C and git errors: the tree was clean, so going back loses nothing.
-        restore(root, head)
-        raise
-    for name in removed:
-        remove_leftovers(root / MODULES_PACKAGE / name)
-    restore_applied_record(root)
-    kept = keep_changed_files_the_template_removed(root, head, applied, set(modified))
-    # Said once Copier accepted the answers: a refusal above prints its own paragraph only.
-    if added or removed:
-        say(
-            f"Modules added: {', '.join(added) or 'none'}; removed: {', '.join(removed) or 'none'}."
-        )
-    if removed:
-        say(
-            "The database tables of removed modules are kept (README.md, section Updating, "
-            "says how to drop them deliberately)."
-        )
-    if edited:
-        say(f"Applied edited answers: {', '.join(edited)}.")
-    if saved:
-        backup = back_up(root, saved)
-        say(f"--force: the files you changed are saved in {backup.name}/.")
-    return summarize(root, head, desired, added, kept)
+        hand_edited = bool(added or removed or edited)
+        try:
+            apply_update(root, head, applied, desired, hand_edited, vcs_ref)
+        except BaseException:
+            # Includes Ctrl-C and git errors: the tree was clean, so going back loses nothing.
+            restore(root, head)
+            raise
+        for name in removed:
+            remove_leftovers(root / MODULES_PACKAGE / name)
+        restore_applied_record(root)
+        kept = keep_changed_files_the_template_removed(root, head, pristine, set(modified))
+        # Said once Copier accepted the answers: a refusal above prints its own paragraph only.
+        if added or removed:
+            added_text, removed_text = ", ".join(added) or "none", ", ".join(removed) or "none"
+            say(f"Modules added: {added_text}; removed: {removed_text}.")
+        if removed:
+            say(
+                "The database tables of removed modules are kept (README.md, section Updating, "
+                "says how to drop them deliberately)."
+            )
+        if edited:
+            say(f"Applied edited answers: {', '.join(edited)}.")
+        if saved:
+            backup = back_up(root, saved)
+            say(f"--force: the files you changed are saved in {backup.name}/.")
+        return summarize(root, head, desired, added, kept)
 
 
 def main(argv: list[str] | None = None) -> int:

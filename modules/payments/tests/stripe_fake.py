@@ -257,14 +257,21 @@ def event(event_type: str, obj: dict, previous_attributes: dict | None = None) -
     }
 
 
-def deliver(client, payload: dict, secret: str = WEBHOOK_SECRET, signature: str | None = None):
-    """POST `payload` to the webhook endpoint, signed like Stripe (or with `signature`)."""
+def deliver(
+    client,
+    payload: dict,
+    secret: str = WEBHOOK_SECRET,
+    signature: str | None = None,
+    headers: dict | None = None,
+):
+    """POST `payload` to the webhook endpoint, signed like Stripe (or with `signature`),
+    with any extra `headers`."""
     body = json.dumps(payload)
     return client.post(
         "/payments/webhook/",
         data=body,
         content_type="application/json",
-        headers={"Stripe-Signature": signature or sign(body, secret)},
+        headers={"Stripe-Signature": signature or sign(body, secret), **(headers or {})},
     )
 
 

@@ -5,16 +5,15 @@ every command (manage.py, pytest, gunicorn) would die on a bare SyntaxError. The
 settings files are small, so look first and say what happened instead.
 """
 
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+from quickscale_core.project import CONFLICT_MARKER, CONFLICT_STOP
+
 for _path in sorted(Path(__file__).parent.glob("*.py")):
     for _number, _line in enumerate(_path.read_text(encoding="utf-8").splitlines(), start=1):
-        if _line.startswith(("<<<<<<< ", ">>>>>>> ")) or _line in ("<<<<<<<", ">>>>>>>"):
-            raise ImproperlyConfigured(
-                f"config/settings/{_path.name}, line {_number}: an update left unresolved "
-                "conflict markers (quickscale.E006). Keep what you want between <<<<<<< and "
-                ">>>>>>>, delete the markers, `git add` the file, run `make test` and commit "
-                "(README.md, section Updating)."
-            )
+        if re.match(CONFLICT_MARKER, _line):
+            where = f"config/settings/{_path.name}"
+            raise ImproperlyConfigured(CONFLICT_STOP.format(where=where, line=_number))
