@@ -86,8 +86,8 @@ FIXTURE_MODULES = Path(__file__).parent / "fixtures" / "modules"
 def add_fixture_modules(template: Path, names=("greetings", "shout")) -> Path:
     """Turn a copy of the template into one that offers the fixture modules.
 
-    Does what adding a real module takes: the module folder, one conditional
-    symlink, and a choice in copier.yml (the question becomes visible).
+    Does what adding a real module takes: the module folder and a choice in copier.yml
+    (the question becomes visible); nothing else in the template changes.
     """
     import shutil
 
@@ -95,9 +95,6 @@ def add_fixture_modules(template: Path, names=("greetings", "shout")) -> Path:
 
     for name in names:
         shutil.copytree(FIXTURE_MODULES / name, template / "modules" / name)
-        conditional = f"{{% if '{name}' in modules %}}{name}{{% endif %}}"
-        link = template / "template" / "quickscale_modules" / conditional
-        link.symlink_to(Path("..") / ".." / "modules" / name)
     config_path = template / "copier.yml"
     config = yaml.safe_load(config_path.read_text())
     config["modules"]["choices"] = choice_values(config["modules"]) + list(names)

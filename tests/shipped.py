@@ -9,6 +9,7 @@ recorded here is gone without an entry in migration-notes.yml saying what users 
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -19,8 +20,29 @@ RECORD = REPO / "tests" / "shipped.yml"
 SHIPPED_DIRS = ("template", "modules", "themes")
 
 
+# Where each source folder lands in a generated project (template/quickscale_modules and
+# template/quickscale_themes are symlinks to modules/ and themes/).
+DESTINATIONS = {"template/": "", "modules/": "quickscale_modules/", "themes/": "quickscale_themes/"}
+CONDITIONAL_NAME = re.compile(r"\{%-? if .*?%\}(.*?)\{%-? endif -?%\}")
+
+
+def generated_path(source: str) -> str:
+    """The path a source file gets in generated projects: what a user's edits attach to.
+
+    Recording these (not the repository's own paths) lets the repository reorganise its
+    folders freely while any change to what users receive is still caught.
+    """
+    for prefix, destination in DESTINATIONS.items():
+        if source.startswith(prefix):
+            path = destination + source.removeprefix(prefix)
+            break
+    path = CONDITIONAL_NAME.sub(r"\1", path)
+    return path.removesuffix(".jinja")
+
+
 def shipped_files() -> list[str]:
-    """Files under template/, modules/ and themes/ that git tracks or would track.
+    """Generated paths of the files under template/, modules/ and themes/ that git tracks
+    or would track.
 
     Symlinks count as themselves (not followed); ignored files such as caches don't count.
     """
@@ -32,7 +54,13 @@ def shipped_files() -> list[str]:
         check=True,
     ).stdout.splitlines()
     return sorted(
-        path for path in set(listed) if (REPO / path).exists() or (REPO / path).is_symlink()
+        {
+            generated_path(path)
+            for path in set(listed)
+            # Symlinked folders are the repository's structure, not something users receive.
+            if (REPO / path).is_file()
+            or ((REPO / path).is_symlink() and not (REPO / path).is_dir())
+        }
     )
 
 

@@ -51,10 +51,11 @@ def test_user_replaceable_images_are_never_overwritten_by_updates():
 
 def test_every_module_and_theme_has_a_docs_page():
     for folder in sorted((REPO / "modules").iterdir()):
-        if folder.is_dir():
+        if folder.is_dir() and folder.name != "__pycache__":
             assert (REPO / "docs/modules" / f"{folder.name}.md").exists(), folder.name
     for folder in sorted((REPO / "themes").iterdir()):
-        assert (REPO / "docs/themes" / f"{folder.name}.md").exists(), folder.name
+        if folder.is_dir() and folder.name != "__pycache__":
+            assert (REPO / "docs/themes" / f"{folder.name}.md").exists(), folder.name
 
 
 def test_changelog_has_an_entry_for_the_current_work():
