@@ -1,11 +1,9 @@
-"""The starter theme's API endpoints, mounted at /api/v1/ by urls.py.
+"""GET /api/v1/me/: the account a request acts for, and the API key it used.
 
-Rendered only for projects with the api module. Add your own endpoints here (or in your app),
-following the same pattern: a serializer for the response, a thin view, a route below. Docs:
-docs/modules/api.md, "Creating endpoints in a theme".
+The smallest complete endpoint (a serializer for the response, a thin view, a route below):
+copy its shape for your own endpoints in your app (docs/modules/api.md, "Creating endpoints").
 """
 
-from django.apps import apps
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -13,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from quickscale_modules.api import services as api_services
+from . import services as api_services
 
 
 class ApiKeySummarySerializer(serializers.Serializer):
@@ -57,9 +55,3 @@ class MeView(APIView):
 urlpatterns = [
     path("me/", MeView.as_view(), name="api_me"),
 ]
-
-# Plan and entitlement endpoints (billing_api.py), only in projects with the billing module.
-if apps.is_installed("quickscale_modules.billing"):
-    from .billing_api import urlpatterns as billing_urlpatterns
-
-    urlpatterns += billing_urlpatterns

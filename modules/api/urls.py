@@ -1,13 +1,16 @@
 from csp.constants import SELF, UNSAFE_INLINE
 from csp.decorators import csp_replace
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
     SpectacularSwaggerSplitView,
 )
 
-# Mounted at api/v1/ (module.yml). The theme adds its endpoints under the same prefix.
+from quickscale_core.extensions import contributed_urlpatterns
+
+# Mounted at api/v1/ (module.yml). Other modules and the theme add their endpoints under the
+# same prefix through their manifests (contributes: api_routes), after this module's own.
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path(
@@ -31,4 +34,7 @@ urlpatterns = [
         ),
         name="api_redoc",
     ),
+    # The account the request acts for (me.py).
+    path("", include("quickscale_modules.api.me")),
+    *contributed_urlpatterns("api_routes"),
 ]

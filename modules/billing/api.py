@@ -1,7 +1,8 @@
-"""The starter theme's billing endpoints, mounted under /api/v1/ by api.py.
+"""Plan and entitlement endpoints, mounted under /api/v1/ when the project has an API.
 
-Rendered only for projects with both the api and billing modules. They read billing's
-services, never dj-stripe's models, and show the entitlement gate other endpoints copy:
+module.yml contributes them (contributes: api_routes); this file is only imported then, so
+it may use Django REST framework. They read billing's services, never dj-stripe's models,
+and show the entitlement gate other endpoints copy:
 `permission_classes = [HasEntitlement.for_feature("...")]`.
 """
 

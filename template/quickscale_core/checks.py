@@ -11,13 +11,13 @@ from pathlib import Path
 from django.core.checks import Error, Warning, register
 from yaml import YAMLError
 
+from .extensions import installed_modules
 from .project import (
     ANSWERS_FILE,
     APPLIED_FILE,
     UPDATE_COMMAND,
     answered_modules,
     conflicted_files,
-    installed_modules,
     modules_on_disk,
     project_root,
     read_answers,

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from .project import installed_modules
+from .extensions import installed_modules
 
 
 def project(request: HttpRequest) -> dict[str, object]:

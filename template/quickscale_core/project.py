@@ -45,14 +45,6 @@ def modules_on_disk(root: Path | None = None) -> list[str]:
     return sorted(p.parent.name for p in package.glob("*/module.yml"))
 
 
-def installed_modules() -> list[str]:
-    """Modules wired into INSTALLED_APPS, in settings order."""
-    from django.conf import settings
-
-    prefix = f"{MODULES_PACKAGE}."
-    return [app.removeprefix(prefix) for app in settings.INSTALLED_APPS if app.startswith(prefix)]
-
-
 # Conflict markers as Copier (`--conflict inline`) and git write them, at line start.
 CONFLICT_MARKER = r"^(<<<<<<<|>>>>>>>)( |$)"
 # What manage.py and the settings package say when markers stop Python itself.

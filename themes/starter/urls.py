@@ -1,5 +1,4 @@
-from django.apps import apps
-from django.urls import include, path
+from django.urls import path
 
 from . import views
 
@@ -10,7 +9,3 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/status/", views.dashboard_status, name="dashboard_status"),
 ]
-
-# The theme's API endpoints (api.py), only in projects with the api module.
-if apps.is_installed("quickscale_modules.api"):
-    urlpatterns.append(path("api/v1/", include("quickscale_themes.starter.api")))

@@ -7,19 +7,20 @@ with the model's constraints, and raises:
 
 - django.core.exceptions.ValidationError for bad input (field errors by name),
 - PermissionDenied when the object belongs to someone else,
-- ListLimitReached when the user's plan allows no more lists (billing module).
+- ListLimitReached when the user's plan allows no more lists (when a module provides plans).
 """
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from quickscale_core import extensions
+
 from .models import Task, TodoList
 
-# The billing entitlement that caps how many lists a user has (BILLING_PLANS "limits").
+# The plan limit that caps how many lists a user has (with billing: BILLING_PLANS "limits").
 LIST_LIMIT = "projects"
 
 
@@ -33,12 +34,8 @@ class ListLimitReached(Exception):
 
 
 def list_limit(user) -> int | None:
-    """How many lists the user may have: None when unlimited (or without billing)."""
-    if not apps.is_installed("quickscale_modules.billing"):
-        return None
-    from quickscale_modules.billing import services as billing
-
-    return billing.entitlement_limit(user, LIST_LIMIT)
+    """How many lists the user may have: None when unlimited (or when no module provides plans)."""
+    return extensions.entitlement_limit(user, LIST_LIMIT)
 
 
 def can_create_list(user) -> bool:

@@ -1,4 +1,3 @@
-from django.apps import apps
 from django.urls import include, path
 
 from . import views
@@ -18,7 +17,5 @@ todo_patterns = [
 ]
 
 urlpatterns = [path("", include((todo_patterns, "todo")))]
-
-# The lists and tasks API (api.py), only in projects with the api module.
-if apps.is_installed("quickscale_modules.api"):
-    urlpatterns.append(path("api/v1/", include("quickscale_themes.todo.api")))
+# The lists and tasks API (api.py) is mounted under /api/v1/ by the api module when the
+# project has it: theme.yml contributes it (contributes: api_routes).

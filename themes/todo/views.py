@@ -23,6 +23,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from quickscale_core import extensions
+
 from . import selectors, services
 from .forms import ListForm, MoveForm, TaskForm
 
@@ -57,10 +59,9 @@ def _vary(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _pricing_url() -> str | None:
-    from django.apps import apps
-
-    return reverse("billing:pricing") if apps.is_installed("quickscale_modules.billing") else None
+def _pricing_url() -> str:
+    """Where to upgrade: the pricing page a module offers (billing), "" when none does."""
+    return extensions.page_url("pricing")
 
 
 # ---------- Lists ----------

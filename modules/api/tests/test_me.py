@@ -1,4 +1,4 @@
-"""The theme's API endpoints (api.py), present in projects with the api module."""
+"""GET /api/v1/me/ (me.py): who a request acts for, by API key or session."""
 
 import pytest
 from django.test import Client

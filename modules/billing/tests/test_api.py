@@ -1,23 +1,37 @@
-"""The theme's billing endpoints (billing_api.py): the plan, and an entitlement-gated export."""
+"""The billing endpoints (api.py): the plan, and an entitlement-gated export.
+
+They exist when the project has an API to mount them (module.yml, contributes: api_routes).
+"""
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
-from quickscale_modules.api import services as api_services
 
-pytestmark = pytest.mark.django_db
+def _mounted() -> bool:
+    try:
+        reverse("api_me_plan")
+    except NoReverseMatch:
+        return False
+    return True
+
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not _mounted(), reason="no module mounts API routes in this project"),
+]
 
 
 @pytest.fixture
-def key_headers(user):
-    key = api_services.create_key(user, "Billing tests")
-    return {"Authorization": f"Bearer {key.key}"}
+def signed_in(client, user):
+    """The API takes the site's session like an API key (the api module's tests cover keys)."""
+    client.force_login(user)
+    return client
 
 
-def test_plan_of_a_user_without_subscription_is_free(client, key_headers, settings):
+def test_plan_of_a_user_without_subscription_is_free(signed_in, settings):
     settings.BILLING_FREE_ENTITLEMENTS = {"features": [], "limits": {"projects": 3}}
 
-    response = client.get(reverse("api_me_plan"), headers=key_headers)
+    response = signed_in.get(reverse("api_me_plan"))
 
     assert response.status_code == 200
     body = response.json()
@@ -29,21 +43,21 @@ def test_plan_of_a_user_without_subscription_is_free(client, key_headers, settin
     assert body["renews_at"] is None
 
 
-def test_export_is_refused_without_the_entitlement(client, key_headers, settings):
+def test_export_is_refused_without_the_entitlement(signed_in, settings):
     settings.BILLING_FREE_ENTITLEMENTS = {"features": [], "limits": {}}
 
-    response = client.get(reverse("api_exports"), headers=key_headers)
+    response = signed_in.get(reverse("api_exports"))
 
     assert response.status_code == 403
     assert "plan does not include" in response.json()["detail"]
 
 
-def test_export_is_served_when_the_plan_includes_it(client, key_headers, user, settings):
+def test_export_is_served_when_the_plan_includes_it(signed_in, user, settings):
     # The free entitlements are a real plan configuration: granting `exports` there
     # exercises the same gate a paid subscription opens.
     settings.BILLING_FREE_ENTITLEMENTS = {"features": ["exports"], "limits": {}}
 
-    response = client.get(reverse("api_exports"), headers=key_headers)
+    response = signed_in.get(reverse("api_exports"))
 
     assert response.status_code == 200
     assert response.json()["email"] == user.email

@@ -3,18 +3,19 @@
 import pytest
 from django.urls import reverse
 
-from quickscale_modules.api import services as api_services
 from quickscale_themes.todo import services
 from quickscale_themes.todo.models import Task
 
-pytestmark = pytest.mark.django_db
+from .conftest import api_mounted
+
+pytestmark = [pytest.mark.django_db, api_mounted]
 
 
 @pytest.fixture
 def api(client, user):
-    """A client sending `user`'s API key."""
-    key = api_services.create_key(user, "Tests").key
-    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    """A client signed in as `user` (the API takes the session like an API key; the api
+    module's own tests cover keys)."""
+    client.force_login(user)
     return client
 
 

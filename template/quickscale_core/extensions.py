@@ -1,0 +1,180 @@
+"""Which modules are installed, and what modules and themes contribute to shared pages.
+
+The one place that answers "is module X here?" at run time (from INSTALLED_APPS) and the
+one place that reads the `contributes:` and `pages:` sections of the manifests
+(quickscale_modules/*/module.yml, quickscale_themes/*/theme.yml, and a module.yml you add
+to your own app). Templates use them through {% load quickscale %}; Python code through
+the functions below. A module or theme never names another one: it links to a named page
+(`page_url("pricing")`), renders an extension point (`{% contributions "account_sections" %}`)
+or asks a feature helper (`entitlement_limit(user, "projects")`). QuickScale's
+docs/modules/index.md, "Extension points", lists them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.apps import apps
+from django.conf import settings
+from django.urls import NoReverseMatch, include, path, reverse
+from django.utils.module_loading import import_string
+
+MODULES_PACKAGE = "quickscale_modules"
+MANIFEST_NAMES = ("module.yml", "theme.yml")
+# Who sees a contribution: everybody, visitors who are not signed in, signed-in users, staff.
+AUDIENCES = {"always", "anonymous", "authenticated", "staff"}
+DEFAULT_ORDER = 100
+
+
+def installed_modules() -> list[str]:
+    """QuickScale modules wired into INSTALLED_APPS, in settings order."""
+    prefix = f"{MODULES_PACKAGE}."
+    return [app.removeprefix(prefix) for app in settings.INSTALLED_APPS if app.startswith(prefix)]
+
+
+def is_installed(module: str) -> bool:
+    """Whether the QuickScale module `module` ("billing") is installed in this project."""
+    return f"{MODULES_PACKAGE}.{module}" in settings.INSTALLED_APPS
+
+
+@dataclass(frozen=True)
+class Manifest:
+    app: str  # the app's dotted name, e.g. "quickscale_modules.billing"
+    position: int  # its place in INSTALLED_APPS: ties in `order` keep settings order
+    contributes: dict[str, list[dict]] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
+    provides: dict[str, str] = field(default_factory=dict)
+
+
+class ManifestError(ValueError):
+    """A manifest's contributions are malformed; the message names the file and the fix."""
+
+
+def manifests() -> list[Manifest]:
+    """Manifests of the installed apps that have one, in INSTALLED_APPS order."""
+    return _manifests(tuple(settings.INSTALLED_APPS))
+
+
+@cache
+def _manifests(installed: tuple[str, ...]) -> list[Manifest]:
+    # Keyed on INSTALLED_APPS, so override_settings in tests sees its own set of apps.
+    found = []
+    for position, config in enumerate(apps.get_app_configs()):
+        if config.name not in installed:
+            continue
+        for name in MANIFEST_NAMES:
+            manifest_path = Path(config.path) / name
+            if manifest_path.is_file():
+                found.append(_load(config.name, position, manifest_path))
+                break
+    return found
+
+
+def _load(app: str, position: int, manifest_path: Path) -> Manifest:
+    data = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) or {}
+    contributes = data.get("contributes") or {}
+    for point, items in contributes.items():
+        for item in items or []:
+            audience = item.get("when", "always")
+            if audience not in AUDIENCES:
+                raise ManifestError(
+                    f"{manifest_path}: contributes.{point} has `when: {audience}`; use one of "
+                    f"{', '.join(sorted(AUDIENCES))}."
+                )
+    return Manifest(
+        app=app,
+        position=position,
+        contributes={point: list(items or []) for point, items in contributes.items()},
+        pages=dict(data.get("pages") or {}),
+        provides=dict(data.get("provides") or {}),
+    )
+
+
+def _visible(item: dict, user: Any) -> bool:
+    audience = item.get("when", "always")
+    signed_in = bool(user is not None and user.is_authenticated)
+    if audience == "anonymous":
+        return not signed_in
+    if audience == "authenticated":
+        return signed_in
+    if audience == "staff":
+        return signed_in and user.is_staff
+    return True
+
+
+def contributions(point: str, user: Any = None) -> list[dict]:
+    """What the installed apps contribute to extension point `point`, for `user`.
+
+    Ordered by each item's `order` (default 100), then by INSTALLED_APPS order. Items
+    marked `when: anonymous | authenticated | staff` are left out for the wrong audience,
+    and links whose URL name does not resolve in this project are left out too (so a
+    module may offer a link to a page that only exists with some settings).
+    Each item is a copy with `app` (who contributed it) and, for links, `href`.
+    """
+    items = []
+    for manifest in manifests():
+        for item in manifest.contributes.get(point, []):
+            if not _visible(item, user):
+                continue
+            item = {**item, "app": manifest.app}
+            if "url" in item:
+                try:
+                    item["href"] = reverse(item["url"])
+                except NoReverseMatch:
+                    continue
+            items.append((item.get("order", DEFAULT_ORDER), manifest.position, item))
+    return [item for _, _, item in sorted(items, key=lambda entry: entry[:2])]
+
+
+def page_url(name: str) -> str:
+    """The URL of the named page ("pricing", "account_settings", "signup", "login") from
+    the first installed app whose manifest's `pages:` offers it; "" when none does."""
+    for manifest in manifests():
+        if name in manifest.pages:
+            try:
+                return reverse(manifest.pages[name])
+            except NoReverseMatch:
+                continue
+    return ""
+
+
+def provider(feature: str) -> str | None:
+    """Dotted path of the module implementing `feature` (a manifest's `provides:`), if any."""
+    for manifest in manifests():
+        if feature in manifest.provides:
+            return manifest.provides[feature]
+    return None
+
+
+def contributed_urlpatterns(point: str) -> list:
+    """URL patterns contributed to `point` ("api_routes"): `prefix` + `include` per item."""
+    return [
+        path(item.get("prefix", ""), include(item["include"]))
+        for item in contributions(point)
+        if "include" in item
+    ]
+
+
+# ---------- Feature helpers: optional integrations between modules ----------
+# The entitlements provider (the billing module's services) answers for plans; without
+# one, nothing is limited, so a theme or module can ask without knowing whether plans exist.
+
+
+def has_entitlement(user: Any, feature: str) -> bool:
+    """Whether the user's plan includes `feature`; True when no module provides plans."""
+    source = provider("entitlements")
+    if source is None:
+        return True
+    return import_string(f"{source}.has_entitlement")(user, feature)
+
+
+def entitlement_limit(user: Any, limit: str) -> int | None:
+    """The user's plan's numeric `limit` (None = unlimited, also without plans)."""
+    source = provider("entitlements")
+    if source is None:
+        return None
+    return import_string(f"{source}.entitlement_limit")(user, limit)

@@ -1,0 +1,47 @@
+"""Extension points for templates: {% load quickscale %}.
+
+    {% contributions "nav" as links %}            links (label, href, url) for this user
+    {% render_contributions "account_sections" %}  the contributed templates, rendered in place
+    {% page_url "pricing" as pricing_url %}        a named page's URL, "" when none is installed
+
+What each point holds is declared in the manifests (quickscale_core/extensions.py).
+"""
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
+
+from quickscale_core import extensions
+
+register = template.Library()
+
+
+def _user(context):
+    request = context.get("request")
+    return getattr(request, "user", None) or context.get("user")
+
+
+@register.simple_tag(takes_context=True)
+def contributions(context, point: str) -> list[dict]:
+    return extensions.contributions(point, _user(context))
+
+
+@register.simple_tag(takes_context=True)
+def render_contributions(context, point: str) -> SafeString:
+    """Each contributed `template`, rendered with the page's context, in order."""
+    flat = context.flatten()
+    return format_html_join(
+        "\n",
+        "{}",
+        (
+            (render_to_string(item["template"], flat, request=context.get("request")),)
+            for item in extensions.contributions(point, _user(context))
+            if "template" in item
+        ),
+    )
+
+
+@register.simple_tag
+def page_url(name: str) -> str:
+    return extensions.page_url(name)

@@ -1,0 +1,169 @@
+"""Extension points: what manifests contribute, for whom, in which order (extensions.py)."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.template import Context, Template
+from django.test import RequestFactory
+
+from quickscale_core import extensions
+from quickscale_core.extensions import Manifest, ManifestError
+
+VISITOR = AnonymousUser()
+MEMBER = SimpleNamespace(is_authenticated=True, is_staff=False)
+STAFF = SimpleNamespace(is_authenticated=True, is_staff=True)
+
+
+@pytest.fixture
+def installed(monkeypatch):
+    """Replace the installed apps' manifests with the ones a test lists."""
+
+    def install(*manifests: Manifest) -> None:
+        monkeypatch.setattr(extensions, "manifests", lambda: list(manifests))
+
+    return install
+
+
+def link(label, url="home", **extra):
+    return {"label": label, "url": url, **extra}
+
+
+def test_contributions_follow_order_then_settings_order(installed):
+    installed(
+        Manifest("a", 0, contributes={"nav": [link("A late", order=150), link("A default")]}),
+        Manifest("b", 1, contributes={"nav": [link("B early", order=10), link("B default")]}),
+    )
+
+    labels = [item["label"] for item in extensions.contributions("nav", VISITOR)]
+
+    assert labels == ["B early", "A default", "B default", "A late"]
+
+
+def test_contributions_are_filtered_by_audience(installed):
+    installed(
+        Manifest(
+            "a",
+            0,
+            contributes={
+                "nav": [
+                    link("Everyone"),
+                    link("Visitors", when="anonymous"),
+                    link("Members", when="authenticated"),
+                    link("Staff", when="staff"),
+                ]
+            },
+        )
+    )
+
+    def labels(user):
+        return [item["label"] for item in extensions.contributions("nav", user)]
+
+    assert labels(VISITOR) == ["Everyone", "Visitors"]
+    assert labels(None) == ["Everyone", "Visitors"]
+    assert labels(MEMBER) == ["Everyone", "Members"]
+    assert labels(STAFF) == ["Everyone", "Members", "Staff"]
+
+
+def test_links_carry_their_url_and_source_and_unresolvable_ones_are_dropped(installed):
+    installed(
+        Manifest("quickscale_modules.x", 0, contributes={"nav": [link("Home"), link("Gone", "no-such-page")]})
+    )
+
+    [item] = extensions.contributions("nav", VISITOR)
+
+    assert item["href"] == "/" and item["app"] == "quickscale_modules.x"
+
+
+def test_unknown_points_are_empty(installed):
+    installed(Manifest("a", 0, contributes={"nav": [link("A")]}))
+
+    assert extensions.contributions("no_such_point", VISITOR) == []
+
+
+def test_page_url_takes_the_first_resolvable_offer(installed):
+    installed(
+        Manifest("a", 0, pages={"pricing": "no-such-page"}),
+        Manifest("b", 1, pages={"pricing": "home"}),
+    )
+
+    assert extensions.page_url("pricing") == "/"
+    assert extensions.page_url("nobody-offers-this") == ""
+
+
+def test_without_a_plans_provider_nothing_is_limited(installed):
+    installed(Manifest("a", 0))
+
+    assert extensions.entitlement_limit(MEMBER, "projects") is None
+    assert extensions.has_entitlement(MEMBER, "exports") is True
+
+
+def test_the_plans_provider_answers_when_there_is_one(installed):
+    # A real module path with the two functions the contract names.
+    installed(Manifest("a", 0, provides={"entitlements": "quickscale_core.tests.plans_fixture"}))
+
+    assert extensions.entitlement_limit(MEMBER, "projects") == 7
+    assert extensions.has_entitlement(MEMBER, "exports") is False
+
+
+def test_a_manifest_with_an_unknown_audience_says_what_to_write(tmp_path):
+    manifest = tmp_path / "module.yml"
+    manifest.write_text("contributes:\n  nav:\n    - label: X\n      url: home\n      when: admins\n")
+
+    with pytest.raises(ManifestError, match=r"when: admins.*anonymous, authenticated, staff"):
+        extensions._load("x", 0, manifest)
+
+
+def test_the_installed_manifests_load_and_are_well_formed():
+    # Every manifest of this project's installed apps parses, and every contributed
+    # template exists: a typo in a module.yml fails here, not on a page.
+    from django.template.loader import get_template
+
+    for manifest in extensions.manifests():
+        for point, items in manifest.contributes.items():
+            for item in items:
+                if "template" in item:
+                    get_template(item["template"])
+                assert set(item) <= {"label", "url", "when", "order", "template", "prefix", "include"}, (
+                    manifest.app,
+                    point,
+                    item,
+                )
+
+
+def test_the_template_tags_render_links_and_sections(installed, settings):
+    settings.TEMPLATES = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "OPTIONS": {
+                "loaders": [
+                    ("django.template.loaders.locmem.Loader", {"card.html": "card: {{ greeting }}"})
+                ],
+            },
+        }
+    ]
+    installed(
+        Manifest(
+            "a",
+            0,
+            pages={"home_page": "home"},
+            contributes={
+                "nav": [link("Members only", when="authenticated"), link("Start")],
+                "cards": [{"template": "card.html"}],
+            },
+        )
+    )
+    request = RequestFactory().get("/")
+    request.user = VISITOR
+    template = Template(
+        '{% load quickscale %}{% contributions "nav" as links %}'
+        "{% for l in links %}[{{ l.label }} {{ l.href }}]{% endfor %}"
+        '{% page_url "home_page" as home %}<{{ home }}>'
+        '{% render_contributions "cards" %}'
+    )
+
+    html = template.render(Context({"request": request, "greeting": "Hello <b>"}))
+
+    assert html.startswith("[Start /]</>")
+    # The contributed template sees the page's context, escaped as usual.
+    assert "card: Hello &lt;b&gt;" in html
