@@ -19,10 +19,12 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+# The repository, for the tests.support helpers (a script has only benchmarks/ on sys.path).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import copier  # noqa: E402
-from helpers import REPO, clean_project_env, run, shipped_modules  # noqa: E402
+
+from tests.support.helpers import REPO, clean_project_env, run, shipped_modules  # noqa: E402
 
 __all__ = ["REPO", "clean_project_env", "run", "shipped_modules"]
 

@@ -19,10 +19,12 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+# The repository, for the tests.support helpers (a script has only benchmarks/ on sys.path).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import copier  # noqa: E402
-from helpers import GIT_ENV, REPO, commit_all, edit, git, shipped_modules  # noqa: E402
+
+from tests.support.helpers import GIT_ENV, REPO, commit_all, edit, git, shipped_modules  # noqa: E402
 
 
 def build_versions(root: Path) -> Path:

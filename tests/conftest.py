@@ -1,24 +1,61 @@
-"""Fixtures for the template suite: rendering, a shared project venv, PostgreSQL."""
+"""Fixtures for the template suite (rendering, a shared project venv, PostgreSQL) and its tiers.
+
+Every test belongs to the tier of the folder it is in; the marker is applied here, so a new
+test file only has to be put in the right folder:
+
+    tests/render/   render   Copier renders and static checks: no venv, no installs, under a
+                             minute (make test-render, run it on every edit)
+    tests/project/  project  generated projects installed in the shared venv and run, on
+                             SQLite and PostgreSQL; the docs site built (make test-project)
+    tests/update/   update   real `copier update` / `make update` across versions (make test-update)
+    tests/e2e/      e2e      a real browser, the Docker image, load and crashes, shared rate
+                             limits across workers (make test-e2e)
+
+Helpers live in the tests.support package (`from tests.support.helpers import render`).
+"""
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
-import tempfile
 import tomllib
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
+from tests.support.helpers import CACHE, REPO, add_fixture_modules, clean_project_env, render, run
+from tests.support.matrix import COMBINATIONS, combination_id
+from tests.support.servers import PostgresServer, postgres_bin_or_skip
 
-from helpers import REPO, clean_project_env, render, run  # noqa: E402
-
-CACHE = REPO / ".cache"
+TESTS = Path(__file__).resolve().parent
+TIERS = ("render", "project", "update", "e2e")
+# Fixtures that install or start something: the render tier stays under a minute without them.
+RENDER_TIER_FORBIDS = {"project_python", "postgres_url"}
 
 # Fixture modules are copied into generated projects and tested there, not here.
 collect_ignore = ["fixtures"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark each test with the tier of its folder (tests/<tier>/...)."""
+    for item in items:
+        path = Path(item.path).resolve()
+        if not path.is_relative_to(TESTS):
+            continue
+        tier = path.relative_to(TESTS).parts[0]
+        if tier not in TIERS:
+            raise pytest.UsageError(
+                f"{path.relative_to(REPO)} is in no tier: move it into one of "
+                + ", ".join(f"tests/{name}/" for name in TIERS)
+                + " (tests/conftest.py says which tier holds what)"
+            )
+        item.add_marker(getattr(pytest.mark, tier))
+        needs = RENDER_TIER_FORBIDS & set(getattr(item, "fixturenames", ()))
+        if tier == "render" and needs:
+            raise pytest.UsageError(
+                f"{item.nodeid} uses {', '.join(sorted(needs))}: the render tier installs and "
+                "serves nothing; move the test to tests/project/ (or a later tier)"
+            )
 
 
 @pytest.fixture(scope="session")
@@ -39,9 +76,24 @@ def template_snapshot(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def versions(template_snapshot, tmp_path_factory) -> Path:
     """A template git repository tagged v0.1.0 (this working tree), v0.2.0 and v0.3.0."""
-    from update_support import build_versions
+    from tests.support.update_support import build_versions
 
     return build_versions(template_snapshot, tmp_path_factory.mktemp("versions") / "quickscale")
+
+
+@pytest.fixture(scope="session", params=COMBINATIONS, ids=combination_id)
+def rendered(request, template_snapshot, tmp_path_factory):
+    """(project, answers) for each combination of tests/support/matrix.py, rendered once per
+    run and shared by the render tier's checks and the project tier's Django checks."""
+    dst = tmp_path_factory.mktemp("matrix") / "client_acme"
+    return render(template_snapshot, dst, **request.param), request.param
+
+
+@pytest.fixture(scope="module")
+def template_with_modules(template_snapshot, tmp_path_factory):
+    copy = tmp_path_factory.mktemp("with_modules") / "quickscale"
+    shutil.copytree(template_snapshot, copy, symlinks=True)
+    return add_fixture_modules(copy, names=("greetings", "shout", "door"))
 
 
 @pytest.fixture(scope="session")
@@ -93,76 +145,6 @@ def postgres_url() -> str:
     finally:
         server.stop("immediate")
         server.remove()
-
-
-class PostgresServer:
-    """A throwaway PostgreSQL cluster on a free loopback port, owned by whoever creates it.
-
-    Tests that stop the server on purpose (tests/test_load.py) create their own, so the
-    session's server behind `postgres_url` is never disturbed.
-    """
-
-    def __init__(self, bindir: Path) -> None:
-        self.bindir = bindir
-        # Not under pytest's tmp dir: that one is private to root, and as root the server
-        # must run as the postgres user (initdb refuses root).
-        self.data = Path(tempfile.mkdtemp(prefix="quickscale-pg-"))
-        self.port = free_port()
-        self.as_postgres = os.geteuid() == 0
-        if self.as_postgres:
-            shutil.chown(self.data, "postgres")
-        self.pg("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync",
-                "-E", "UTF8")  # fmt: skip
-
-    @property
-    def url(self) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/postgres"
-
-    def pg(self, *args: str) -> None:
-        cmd = [str(self.bindir / args[0]), *args[1:]]
-        if self.as_postgres:
-            cmd = ["su", "postgres", "-c", " ".join(cmd)]
-        run(cmd)
-
-    def start(self) -> None:
-        """Start (or restart) the server on its port and wait until it accepts connections."""
-        self.pg(
-            "pg_ctl", "-D", str(self.data), "-w", "-l", str(self.data / "server.log"),
-            "-o", f"'-p {self.port} -k {self.data} -c listen_addresses=127.0.0.1 -c fsync=off'",
-            "start",
-        )  # fmt: skip
-
-    def stop(self, mode: str = "fast") -> None:
-        """Stop the server; mode "immediate" kills it like a crash (recovery on next start)."""
-        self.pg("pg_ctl", "-D", str(self.data), "-m", mode, "stop")
-
-    def remove(self) -> None:
-        shutil.rmtree(self.data, ignore_errors=True)
-
-
-def postgres_bin_or_skip() -> Path:
-    """PostgreSQL's server binaries; skips the test without them (fails in CI)."""
-    bindir = find_postgres_bin()
-    if bindir is None:
-        if os.environ.get("CI"):
-            pytest.fail("PostgreSQL is not installed; .ci/run installs Debian's postgresql")
-        pytest.skip("PostgreSQL server binaries not found (apt-get install postgresql)")
-    return bindir
-
-
-def find_postgres_bin() -> Path | None:
-    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
-        if (candidate / "initdb").exists():
-            return candidate
-    return None
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

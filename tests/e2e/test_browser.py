@@ -1,11 +1,12 @@
-"""Tier 4: the main user journeys in a real browser (Debian's Chromium driven by Playwright).
+"""E2E tier: the main user journeys in a real browser (Debian's Chromium driven by Playwright).
 
 One project with every module is generated, migrated once on the session's PostgreSQL and served
 by gunicorn with production settings (plain HTTP on 127.0.0.1, emails written to files, Stripe's
-API answered by an in-process fake). Every page a journey shows must pass the checks in
-browser_support.PageChecks (one h1, labelled fields, alt texts, visible keyboard focus, no
-sideways scrolling at phone and desktop widths, with screenshots in .cache/screenshots/ or
-$QUICKSCALE_SCREENSHOTS), log no console error and request nothing from another host.
+API answered by an in-process fake). Every page a journey shows must pass the checks of
+PageChecks in tests/support/browser_support.py (one h1, labelled fields, alt texts, visible
+keyboard focus, no sideways scrolling at phone and desktop widths, with screenshots in
+.cache/screenshots/ or $QUICKSCALE_SCREENSHOTS), log no console error and request nothing from
+another host.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser_support import (
+
+from tests.support.browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     DESKTOP,
@@ -42,10 +44,8 @@ from browser_support import (
     totp,
     write_browser_settings,
 )
-from conftest import free_port
-from helpers import clean_project_env, render, run, shipped_modules
-
-pytestmark = pytest.mark.slow
+from tests.support.helpers import clean_project_env, render, run, shipped_modules
+from tests.support.servers import free_port
 
 # The theme of the all-modules project the journeys run on: the todo theme, which includes the
 # starter's pages (landing, dashboard, account pages) and adds its lists and tasks.

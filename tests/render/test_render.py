@@ -1,60 +1,22 @@
-"""Tier 1: every combination of the questions renders a clean, valid, checkable project."""
+"""Render tier: every combination of the questions renders a clean, valid, checkable project.
 
-import itertools
+The combinations are tests/support/matrix.py's, rendered once per run by the `rendered`
+fixture (tests/conftest.py); tests/project/test_django_checks.py runs Django's checks on them.
+"""
+
 import shutil
 import sys
 import tomllib
 from pathlib import Path
 
-import pytest
 import yaml
-from helpers import (
-    COPIER_SYNTAX,
-    jinja_sources,
-    project_files,
-    run,
-    shipped_modules,
-    shipped_themes,
-    with_requirements,
-)
 
-COMBINATIONS = [
-    {"theme": "starter", "frontend": "htmx", "use_docker": docker, "ci": ci, "modules": []}
-    for docker, ci in itertools.product([True, False], ["github", "none"])
-]
-# Every module alone (with what it requires), and all of them together.
-COMBINATIONS += [
-    {**COMBINATIONS[0], "modules": with_requirements(name)} for name in shipped_modules()
-]
-if len(shipped_modules()) > 1:
-    COMBINATIONS.append({**COMBINATIONS[0], "modules": shipped_modules()})
-# The other themes, bare and with every module.
-COMBINATIONS += [
-    {**COMBINATIONS[0], "theme": theme, "modules": modules}
-    for theme in shipped_themes()
-    if theme != "starter"
-    for modules in ([], shipped_modules())
-]
+from tests.support.helpers import COPIER_SYNTAX, jinja_sources, project_files, run
 
 
 def tool(name: str) -> str:
     found = shutil.which(name) or str(Path(sys.executable).parent / name)
     return found
-
-
-@pytest.fixture(
-    scope="module",
-    params=COMBINATIONS,
-    ids=lambda c: (
-        f"{c['theme']}-{c['frontend']}-docker{int(c['use_docker'])}-ci_{c['ci']}"
-        f"-modules_{'+'.join(c['modules']) or 'none'}"
-    ),
-)
-def rendered(request, template_snapshot, tmp_path_factory):
-    from helpers import render
-
-    dst = tmp_path_factory.mktemp("matrix") / "client_acme"
-    return render(template_snapshot, dst, **request.param), request.param
 
 
 def test_no_leftover_jinja_and_no_template_suffixes(rendered):
@@ -102,16 +64,6 @@ def test_generated_code_passes_ruff(rendered):
     run([tool("ruff"), "format", "--check", "--no-cache", "."], cwd=project)
 
 
-def test_django_checks_and_migrations_are_clean(rendered, project_python, project_env):
-    project, _ = rendered
-    run([project_python, "manage.py", "check", "--fail-level", "WARNING"], project, project_env)
-    run(
-        [project_python, "manage.py", "makemigrations", "--check", "--dry-run"],
-        project,
-        project_env,
-    )
-
-
 def test_pytest_copie_renders_the_default_project(copie):
     """The same defaults through pytest-copie, the way template authors usually test."""
     result = copie.copy(extra_answers={"project_name": "Copie Check"})
@@ -126,7 +78,8 @@ def test_every_top_level_folder_is_client_owned_or_template_owned(rendered):
     lists it with "!": a new template-owned folder must be listed, or updates would
     never touch it again."""
     import yaml
-    from helpers import REPO
+
+    from tests.support.helpers import REPO
 
     patterns = yaml.safe_load((REPO / "copier.yml").read_text())["_skip_if_exists"]
     template_owned = {p.removeprefix("!/").removesuffix("/**") for p in patterns if p[0] == "!"}

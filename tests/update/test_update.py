@@ -1,7 +1,7 @@
-"""Tier 3: real `copier update` and `make update` across template versions, with real git.
+"""Update tier: real `copier update` and `make update` across template versions, with real git.
 
 Versions are built in a temporary git repository (tags v0.1.0, v0.2.0 and v0.3.0,
-tests/update_support.py), never taken from tags in this repository. Hand edits of
+tests/support/update_support.py), never taken from tags in this repository. Hand edits of
 the answers file on both update paths are in test_update_hand_edits.py.
 """
 
@@ -11,8 +11,17 @@ from pathlib import Path
 import copier
 import pytest
 import yaml
-from helpers import REPO, commit_all, edit, git, run, shipped_modules, with_requirements
-from update_support import (
+
+from tests.support.helpers import (
+    REPO,
+    commit_all,
+    edit,
+    git,
+    run,
+    shipped_modules,
+    with_requirements,
+)
+from tests.support.update_support import (
     DASHBOARD,
     EXIT_CONFLICTS,
     LOGO,
@@ -24,8 +33,6 @@ from update_support import (
     set_modules,
     user_edits,
 )
-
-pytestmark = pytest.mark.update
 
 
 def test_update_keeps_every_user_edit_and_brings_template_changes(
@@ -431,7 +438,7 @@ def test_a_killed_make_update_leaves_the_project_as_it_was(versions, tmp_path, p
     import subprocess
     import time
 
-    from helpers import GIT_ENV, clean_project_env
+    from tests.support.helpers import GIT_ENV, clean_project_env
 
     project = generate(versions, tmp_path / "client_acme")
     set_modules(project, ["greetings"])

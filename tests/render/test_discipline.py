@@ -5,8 +5,9 @@ import sys
 from pathlib import Path
 
 import yaml
-from helpers import REPO, run
-from shipped import RECORD, current
+
+from tests.support.helpers import REPO, run
+from tests.support.shipped import RECORD, current
 
 NOTES = yaml.safe_load((REPO / "migration-notes.yml").read_text())
 

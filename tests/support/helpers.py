@@ -1,4 +1,4 @@
-"""Plain helpers shared by the template tests (fixtures live in conftest.py)."""
+"""Plain helpers shared by the template tests (fixtures live in tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from pathlib import Path
 
 import copier
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
+# Kept between runs: the shared project venv, Docker base images, screenshots.
+CACHE = REPO / ".cache"
 
 COPIER_SYNTAX = re.compile(r"\{\{|\{%|_copier_conf|extensions/wiring")
 
@@ -80,7 +82,7 @@ def project_files(project: Path) -> list[Path]:
     return sorted(p for p in project.rglob("*") if p.is_file() and ".venv" not in p.parts)
 
 
-FIXTURE_MODULES = Path(__file__).parent / "fixtures" / "modules"
+FIXTURE_MODULES = REPO / "tests" / "fixtures" / "modules"
 
 
 def add_fixture_modules(template: Path, names=("greetings", "shout")) -> Path:

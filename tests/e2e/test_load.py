@@ -15,7 +15,7 @@ outage lasts from the kill until PostgreSQL accepts connections again. Asserted:
 - no lost writes: every write the client saw succeed is in the database afterwards, and the
   database holds no write the client did not send.
 
-Run alone with `pytest tests/test_load.py -s` to see the summary (requests, rps, latencies).
+Run alone with `pytest tests/e2e/test_load.py -s` to see the summary (requests, rps, latencies).
 """
 
 from __future__ import annotations
@@ -34,10 +34,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from conftest import PostgresServer, free_port, postgres_bin_or_skip
-from helpers import render, run, shipped_modules
 
-pytestmark = pytest.mark.slow
+from tests.support.helpers import render, run, shipped_modules
+from tests.support.servers import PostgresServer, free_port, postgres_bin_or_skip
 
 USERS = 50
 DURATION = 60.0  # seconds of load; the outage happens inside it

@@ -1,4 +1,4 @@
-"""Tier 3: every hand edit of .copier-answers.yml, on both update paths a user takes.
+"""Update tier: every hand edit of .copier-answers.yml, on both update paths a user takes.
 
 For each edit (add one module, add two where one requires the other, remove an
 untouched module, remove a modified one, flip use_docker, flip ci) a seasoned client
@@ -17,8 +17,9 @@ from pathlib import Path
 import copier
 import pytest
 import yaml
-from helpers import clean_project_env, commit_all, git, run
-from update_support import (
+
+from tests.support.helpers import clean_project_env, commit_all, git, run
+from tests.support.update_support import (
     DASHBOARD,
     EXIT_CONFLICTS,
     EXIT_REFUSED,
@@ -33,8 +34,6 @@ from update_support import (
     snapshot,
     user_edits,
 )
-
-pytestmark = pytest.mark.update
 
 RESOLVED = "<h1>Welcome back to Acme, friend</h1>"
 # Files the user owns outright: an update must leave them byte-identical.

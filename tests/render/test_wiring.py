@@ -1,18 +1,14 @@
 """The manifest wiring: a module folder appears in settings, URLs, dependencies and env
-examples only when selected, in dependency order, and its requirements are enforced."""
+examples only when selected, in dependency order, and its requirements are enforced.
 
-import shutil
+Projects wired with the fixture modules are checked and run in tests/project/test_wired_projects.py.
+"""
+
 import tomllib
 
 import pytest
-from helpers import add_fixture_modules, render, run
 
-
-@pytest.fixture(scope="module")
-def template_with_modules(template_snapshot, tmp_path_factory):
-    copy = tmp_path_factory.mktemp("with_modules") / "quickscale"
-    shutil.copytree(template_snapshot, copy, symlinks=True)
-    return add_fixture_modules(copy, names=("greetings", "shout", "door"))
+from tests.support.helpers import render
 
 
 def read(project, path):
@@ -55,21 +51,6 @@ def test_selected_modules_are_wired_from_their_manifests(template_with_modules, 
     assert (project / "quickscale_modules" / "shout" / "middleware.py").exists()
 
 
-def test_wired_project_checks_and_runs_module_tests(
-    template_with_modules, tmp_path, project_python, project_env
-):
-    project = render(template_with_modules, tmp_path / "running", modules=["greetings", "shout"])
-    run(["ruff", "check", "--no-cache", "."], project)
-    run(["ruff", "format", "--check", "--no-cache", "."], project)
-    run([project_python, "manage.py", "check", "--fail-level", "WARNING"], project, project_env)
-    result = run(
-        [project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "quickscale_modules"],
-        project,
-        project_env,
-    )
-    assert "3 passed" in result.stdout
-
-
 def test_missing_requirement_is_refused_naming_it(template_with_modules, tmp_path):
     with pytest.raises(ValueError, match="question 'modules'") as error:
         render(template_with_modules, tmp_path / "refused", modules=["shout"])
@@ -81,21 +62,6 @@ def test_missing_requirement_is_refused_naming_it(template_with_modules, tmp_pat
 def test_unknown_module_is_refused(template_with_modules, tmp_path):
     with pytest.raises(ValueError, match="modules"):
         render(template_with_modules, tmp_path / "unknown", modules=["telepathy"])
-
-
-def test_accounts_module_replaces_djangos_auth_urls(
-    template_with_modules, tmp_path, project_python, project_env
-):
-    plain = render(template_with_modules, tmp_path / "plain", modules=[])
-    assert 'include("django.contrib.auth.urls")' in read(plain, "config/urls.py")
-
-    project = render(template_with_modules, tmp_path / "door", modules=["door"])
-    urls = read(project, "config/urls.py")
-    assert 'include("django.contrib.auth.urls")' not in urls
-    assert 'path("accounts/", include("quickscale_modules.door.urls"))' in urls
-    script = "from django.urls import reverse; print(reverse('login'))"
-    result = run([project_python, "manage.py", "shell", "-c", script], project, project_env)
-    assert result.stdout.strip().splitlines()[-1] == "/accounts/signin/"
 
 
 def test_a_theme_that_extends_another_is_wired_before_it(template_snapshot, tmp_path):

@@ -4,7 +4,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from helpers import REPO, run
+from tests.support.helpers import REPO, run
 
 
 def test_docs_build_strict(tmp_path):

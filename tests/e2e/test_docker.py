@@ -1,4 +1,4 @@
-"""The generated project's Docker image, built and probed for real (tier 2, `slow`).
+"""The generated project's Docker image, built and probed for real (e2e tier).
 
 A project with the auth module is locked (`uv lock`, as the Dockerfile needs a committed
 uv.lock), built with `docker build`, migrated against the session's PostgreSQL server and
@@ -28,10 +28,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import CACHE, find_postgres_bin, free_port
-from helpers import clean_project_env, render, run
 
-pytestmark = pytest.mark.slow
+from tests.support.helpers import CACHE, clean_project_env, render, run
+from tests.support.servers import find_postgres_bin, free_port
 
 BASE_IMAGE = "python:3.11-slim"
 # Bump the suffix when the recipe below changes, so cached stand-ins are rebuilt.

@@ -3,7 +3,7 @@
     python tests/shipped.py   # rewrite tests/shipped.yml after adding files or choices
 
 Copier drops a user's edits in a file the template renames, and drops the whole stored
-answer when a `choices` entry disappears. tests/test_discipline.py fails when something
+answer when a `choices` entry disappears. tests/render/test_discipline.py fails when something
 recorded here is gone without an entry in migration-notes.yml saying what users do.
 """
 
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 RECORD = REPO / "tests" / "shipped.yml"
 SHIPPED_DIRS = ("template", "modules", "themes")
 
@@ -80,10 +80,19 @@ def current() -> dict[str, list[str]]:
     return {"choices": shipped_choices(), "files": shipped_files()}
 
 
-if __name__ == "__main__":
+def write() -> Path:
+    """Rewrite tests/shipped.yml from what the repository ships now."""
     header = (
         "# What users receive; rewritten by `python tests/shipped.py`. Removing or renaming\n"
         "# anything listed here needs an entry in migration-notes.yml (docs/releasing.md).\n"
     )
     RECORD.write_text(header + yaml.safe_dump(current(), sort_keys=True, width=200))
-    print(f"wrote {RECORD.relative_to(REPO)}")
+    return RECORD
+
+
+def main() -> None:
+    print(f"wrote {write().relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -6,7 +6,8 @@ import sys
 import copier
 import pytest
 import yaml
-from helpers import REPO, render
+
+from tests.support.helpers import REPO, render
 
 
 def answers_of(project):

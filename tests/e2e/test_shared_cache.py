@@ -15,7 +15,7 @@ for `CACHE_URL=redis://` against a real `redis-server` on a free loopback port:
 A control run with a per-process cache (`CACHE_URL=locmemcache://`) shows what the test
 catches: each worker counts alone and twice as many failures get through.
 
-Run alone with `pytest tests/test_shared_cache.py -s` to see the figures.
+Run alone with `pytest tests/e2e/test_shared_cache.py -s` to see the figures.
 """
 
 from __future__ import annotations
@@ -34,10 +34,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import find_postgres_bin, free_port
-from helpers import clean_project_env, render, run
 
-pytestmark = pytest.mark.slow
+from tests.support.helpers import clean_project_env, render, run
+from tests.support.servers import find_postgres_bin, free_port
 
 ATTEMPTS = 12  # failed logins sent per run, alternating between the two workers
 PASSWORD = "correct-horse-battery-staple"

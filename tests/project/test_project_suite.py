@@ -1,4 +1,4 @@
-"""Tier 2: generated projects install, pass their own tests, and run as documented."""
+"""Project tier: generated projects install, pass their own tests, and run as documented."""
 
 import json
 import os
@@ -8,10 +8,9 @@ import time
 import urllib.request
 
 import pytest
-from conftest import free_port
-from helpers import render, run, shipped_modules, with_requirements
 
-pytestmark = pytest.mark.slow
+from tests.support.helpers import render, run, shipped_modules, with_requirements
+from tests.support.servers import free_port
 
 PROD_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.prod",

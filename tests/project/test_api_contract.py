@@ -11,11 +11,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import free_port
-from helpers import render, run, shipped_modules, with_requirements
+
+from tests.support.helpers import render, run, shipped_modules, with_requirements
+from tests.support.servers import free_port
 
 pytestmark = [
-    pytest.mark.slow,
     pytest.mark.skipif("api" not in shipped_modules(), reason="the api module is not shipped"),
 ]
 

@@ -10,7 +10,16 @@ from pathlib import Path
 
 import copier
 import yaml
-from helpers import GIT_ENV, add_fixture_modules, clean_project_env, commit_all, edit, git, run
+
+from tests.support.helpers import (
+    GIT_ENV,
+    add_fixture_modules,
+    clean_project_env,
+    commit_all,
+    edit,
+    git,
+    run,
+)
 
 THEME_FRONTEND = "quickscale_themes/starter/frontend_htmx"
 LOGO = f"{THEME_FRONTEND}/static/starter/img/logo.svg"

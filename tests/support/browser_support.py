@@ -30,7 +30,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from helpers import REPO
+from tests.support.helpers import REPO
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Debian's Chromium, never a browser downloaded by Playwright; nothing phones home.

@@ -1,0 +1,1 @@
+"""End-to-end tier: a real browser, the Docker image, load, shared rate limits."""

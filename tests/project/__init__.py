@@ -1,0 +1,1 @@
+"""Project tier: generated projects installed in the shared venv and run; the docs built."""

@@ -1,0 +1,1 @@
+"""Render tier: Copier renders, validators, wiring, discipline; no venv, no installs."""

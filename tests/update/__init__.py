@@ -1,0 +1,1 @@
+"""Update tier: real `copier update` and `make update` across template versions."""
