@@ -5,9 +5,9 @@ one place that reads the `contributes:` and `pages:` sections of the manifests
 (quickscale_modules/*/module.yml, quickscale_themes/*/theme.yml, and a module.yml you add
 to your own app). Templates use them through {% load quickscale %}; Python code through
 the functions below. A module or theme never names another one: it links to a named page
-(`page_url("pricing")`), renders an extension point (`{% contributions "account_sections" %}`)
+(`page_url("pricing")`), renders an extension point (`{% contributions "nav" %}`)
 or asks a feature helper (`entitlement_limit(user, "projects")`). QuickScale's
-docs/modules/index.md, "Extension points", lists them.
+docs/modules/extension-points.md lists them.
 """
 
 from __future__ import annotations
