@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from . import services
+from . import selectors, services
 from .forms import DeleteAccountForm
 
 
@@ -14,15 +14,15 @@ from .forms import DeleteAccountForm
 def account_settings(request: HttpRequest) -> HttpResponse:
     """One page with the state of every part of the account and a link to manage each."""
     user = request.user
-    sessions = services.active_sessions(request)
+    sessions = selectors.active_sessions(request)
     context = {
-        "email_addresses": services.email_addresses(user),
-        "email_verified": services.is_email_verified(user),
+        "email_addresses": selectors.email_addresses(user),
+        "email_verified": selectors.is_email_verified(user),
         "has_password": user.has_usable_password(),
-        "mfa_enabled": services.mfa_enabled(user),
-        "recovery_codes_left": services.recovery_codes_left(user),
-        "available_providers": services.available_providers(request),
-        "connected_providers": services.connected_providers(user),
+        "mfa_enabled": selectors.mfa_enabled(user),
+        "recovery_codes_left": selectors.recovery_codes_left(user),
+        "available_providers": selectors.available_providers(request),
+        "connected_providers": selectors.connected_providers(user),
         "sessions": sessions,
         "other_sessions": sum(not s.is_current for s in sessions),
     }

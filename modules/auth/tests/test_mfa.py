@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from quickscale_modules.auth import services
+from quickscale_modules.auth import selectors
 
 from .conftest import html_body, log_in, reauthenticate, totp
 
@@ -45,18 +45,18 @@ def test_activation_rejects_a_wrong_code(logged_in, member):
 
     assert response.status_code == 200
     assert 'class="errorlist"' in response.text
-    assert not services.mfa_enabled(member)
+    assert not selectors.mfa_enabled(member)
 
 
 # allauth sends the notice when the request's transaction commits, so this test commits for real.
 @pytest.mark.django_db(transaction=True)
 def test_enrolment_turns_mfa_on_and_sends_a_notice(logged_in, member, mailoutbox):
-    assert not services.mfa_enabled(member)
+    assert not selectors.mfa_enabled(member)
 
     activate_totp(logged_in)
 
-    assert services.mfa_enabled(member)
-    assert services.recovery_codes_left(member) == 10
+    assert selectors.mfa_enabled(member)
+    assert selectors.recovery_codes_left(member) == 10
     notice = mailoutbox[-1]
     assert "authenticator app was turned on" in notice.body
     assert "authenticator app was turned on" in html_body(notice)
@@ -90,7 +90,7 @@ def test_a_recovery_code_logs_in_once(client, logged_in, member):
     response = client.post(reverse("mfa_authenticate"), {"code": codes[0]})
 
     assert response.url == reverse("dashboard")
-    assert services.recovery_codes_left(member) == 9
+    assert selectors.recovery_codes_left(member) == 9
 
     client.post(reverse("logout"))
     log_in(client)
@@ -105,7 +105,7 @@ def test_deactivation_turns_mfa_off(logged_in, member):
     response = logged_in.post(reverse("mfa_deactivate_totp"))
 
     assert response.status_code == 302
-    assert not services.mfa_enabled(member)
+    assert not selectors.mfa_enabled(member)
 
 
 def test_pages_use_the_theme(logged_in):
