@@ -13,6 +13,7 @@ from quickscale_core.extensions import Manifest, ManifestError
 VISITOR = AnonymousUser()
 MEMBER = SimpleNamespace(is_authenticated=True, is_staff=False)
 STAFF = SimpleNamespace(is_authenticated=True, is_staff=True)
+ITEM_FIELDS = {"label", "url", "when", "order", "template", "prefix", "include"}
 
 
 @pytest.fixture
@@ -67,7 +68,11 @@ def test_contributions_are_filtered_by_audience(installed):
 
 def test_links_carry_their_url_and_source_and_unresolvable_ones_are_dropped(installed):
     installed(
-        Manifest("quickscale_modules.x", 0, contributes={"nav": [link("Home"), link("Gone", "no-such-page")]})
+        Manifest(
+            "quickscale_modules.x",
+            0,
+            contributes={"nav": [link("Home"), link("Gone", "no-such-page")]},
+        )
     )
 
     [item] = extensions.contributions("nav", VISITOR)
@@ -108,7 +113,9 @@ def test_the_plans_provider_answers_when_there_is_one(installed):
 
 def test_a_manifest_with_an_unknown_audience_says_what_to_write(tmp_path):
     manifest = tmp_path / "module.yml"
-    manifest.write_text("contributes:\n  nav:\n    - label: X\n      url: home\n      when: admins\n")
+    manifest.write_text(
+        "contributes:\n  nav:\n    - label: X\n      url: home\n      when: admins\n"
+    )
 
     with pytest.raises(ManifestError, match=r"when: admins.*anonymous, authenticated, staff"):
         extensions._load("x", 0, manifest)
@@ -124,11 +131,7 @@ def test_the_installed_manifests_load_and_are_well_formed():
             for item in items:
                 if "template" in item:
                     get_template(item["template"])
-                assert set(item) <= {"label", "url", "when", "order", "template", "prefix", "include"}, (
-                    manifest.app,
-                    point,
-                    item,
-                )
+                assert set(item) <= ITEM_FIELDS, (manifest.app, point, item)
 
 
 def test_the_template_tags_render_links_and_sections(installed, settings):
