@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import services as api_services
+from . import selectors
 
 
 class ApiKeySummarySerializer(serializers.Serializer):
@@ -41,7 +41,7 @@ class MeView(APIView):
     )
     def get(self, request: Request) -> Response:
         user = request.user
-        api_key = api_services.key_of_request(request)
+        api_key = selectors.key_of_request(request)
         data = {
             "id": user.pk,
             "email": user.email,

@@ -1,4 +1,4 @@
-"""The api module's Python API: API keys.
+"""The api module's Python API: creating, revoking and checking API keys.
 
 Views, themes and the project's own code call these functions rather than touching ApiKey rows,
 so the guarantees hold everywhere: a key is shown once, only its hash is stored, and revoked or
@@ -7,7 +7,8 @@ expired keys never authenticate.
 A key looks like `Ab3dE5gH.<43 random characters>`: the 8 characters before the dot are its
 public prefix (stored in clear, shown in lists), the whole key is 256 bits of randomness after
 the prefix. Such a key cannot be guessed, so a fast hash (SHA-256) protects it as well as a slow
-password hash would, without slowing every API request down.
+password hash would, without slowing every API request down. Reads (a user's keys) are in
+selectors.py.
 """
 
 from __future__ import annotations
@@ -20,14 +21,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from quickscale_modules.auth.services import send_security_notice
 
+from . import selectors
 from .models import ApiKey
+
+# The reads moved to selectors.py; code written against services.<name> keeps working.
+from .selectors import key_of_request, keys_for  # noqa: F401
 
 PREFIX_LENGTH = 8
 _PREFIX_ALPHABET = string.ascii_letters + string.digits
@@ -69,16 +73,9 @@ def create_key(user: AbstractBaseUser, name: str, expires_at: datetime | None = 
     return NewApiKey(api_key=api_key, key=key)
 
 
-def keys_for(user: AbstractBaseUser) -> QuerySet[ApiKey]:
-    """The user's keys, newest first, revoked ones last."""
-    return ApiKey.objects.filter(user=user).order_by(
-        F("revoked_at").asc(nulls_first=True), "-created_at"
-    )
-
-
 def revoke_key(user: AbstractBaseUser, key_id: int) -> ApiKey | None:
     """Revoke one of the user's keys for good; None when the user has no key with that id."""
-    api_key = ApiKey.objects.filter(user=user, pk=key_id).first()
+    api_key = selectors.key_for(user, key_id)
     if api_key is not None and api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
@@ -133,8 +130,3 @@ def authenticate(key: str) -> ApiKey:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)
         api_key.last_used_at = now
     return api_key
-
-
-def key_of_request(request) -> ApiKey | None:
-    """The API key a DRF request was authenticated with, or None (session or anonymous)."""
-    return request.auth if isinstance(request.auth, ApiKey) else None

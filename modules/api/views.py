@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from quickscale_modules.auth.services import reauthentication_required
 
-from . import services
+from . import selectors, services
 from .forms import ApiKeyForm
 
 # Where a new key waits between the POST that creates it and the page that shows it.
@@ -39,10 +39,10 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     new_key = None
     pending = request.session.pop(NEW_KEY_SESSION_KEY, None) if request.method == "GET" else None
     if pending:
-        api_key = services.keys_for(request.user).filter(pk=pending["id"]).first()
+        api_key = selectors.key_for(request.user, pending["id"])
         if api_key is not None:
             new_key = services.NewApiKey(api_key=api_key, key=pending["key"])
-    context = {"form": form, "keys": services.keys_for(request.user), "new_key": new_key}
+    context = {"form": form, "keys": selectors.keys_for(request.user), "new_key": new_key}
     return render(request, "quickscale_api/keys.html", context, status=400 if form.errors else 200)
 
 

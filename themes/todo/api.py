@@ -2,10 +2,10 @@
 
 The same rules as the pages: reads go through selectors.py (scoped to the user: anyone
 else's list or task is a 404), writes through services.py (validation, the plan's list
-limit). Serializers only shape JSON.
+limit). Serializers only shape JSON. A service's ValidationError becomes a 400 with field
+errors in the api module's exception handler, so no method here catches it.
 """
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, serializers, status, viewsets
@@ -33,14 +33,6 @@ def _list_id(value: str) -> int:
     if not (value.isascii() and value.isdigit() and len(value) <= 19 and int(value) <= MAX_ID):
         raise exceptions.ValidationError({"list": ["A list id is a whole number."]})
     return int(value)
-
-
-def _validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
-    """A service's ValidationError in DRF's shape ({"field": ["message"]})."""
-    errors = exc.message_dict
-    if "__all__" in errors:
-        errors["non_field_errors"] = errors.pop("__all__")
-    return exceptions.ValidationError(errors)
 
 
 class TodoListSerializer(serializers.ModelSerializer):
@@ -134,20 +126,15 @@ class TodoListViewSet(viewsets.ModelViewSet):
             )
         except services.ListLimitReached as exc:
             raise PlanLimitReached(str(exc)) from exc
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from exc
         # Read back through the selector for the counts.
         serializer.instance = selectors.list_for(self.request.user, created.pk)
 
     def perform_update(self, serializer):
         todo_list = serializer.instance
         if "name" in serializer.validated_data:
-            try:
-                services.rename_list(
-                    self.request.user, todo_list, name=serializer.validated_data["name"]
-                )
-            except DjangoValidationError as exc:
-                raise _validation_error(exc) from exc
+            services.rename_list(
+                self.request.user, todo_list, name=serializer.validated_data["name"]
+            )
         serializer.instance = selectors.list_for(self.request.user, todo_list.pk)
 
     def perform_destroy(self, instance):
@@ -198,18 +185,10 @@ class TaskViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         todo_list = data.pop("todo_list")
-        try:
-            serializer.instance = services.add_task(self.request.user, todo_list, **data)
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from exc
+        serializer.instance = services.add_task(self.request.user, todo_list, **data)
 
     def perform_update(self, serializer):
-        try:
-            services.update_task(
-                self.request.user, serializer.instance, **serializer.validated_data
-            )
-        except DjangoValidationError as exc:
-            raise _validation_error(exc) from exc
+        services.update_task(self.request.user, serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance):
         services.delete_task(self.request.user, instance)

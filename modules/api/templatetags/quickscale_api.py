@@ -1,6 +1,6 @@
 from django import template
 
-from .. import services
+from .. import selectors
 
 register = template.Library()
 
@@ -8,4 +8,4 @@ register = template.Library()
 @register.simple_tag
 def active_api_key_count(user) -> int:
     """How many of the user's API keys still work (for the account settings page)."""
-    return sum(key.is_active for key in services.keys_for(user))
+    return sum(key.is_active for key in selectors.keys_for(user))

@@ -1,8 +1,10 @@
 """Consistent JSON error bodies, pagination and filtering conventions."""
 
 import pytest
+from django.core.exceptions import ValidationError as DjangoValidationError
 
 from quickscale_modules.api import services
+from quickscale_modules.api.exceptions import exception_handler
 from quickscale_modules.api.models import ApiKey
 
 from .conftest import WHOAMI, bearer
@@ -23,6 +25,29 @@ def test_validation_errors_list_the_fields(client, new_key):
     assert (body["status"], body["code"], body["detail"]) == (400, "invalid", "Invalid input.")
     assert set(body["errors"]) == {"title", "count"}
     assert all(isinstance(messages, list) for messages in body["errors"].values())
+
+
+def test_a_services_validation_error_is_a_400_in_the_same_shape():
+    """Services raise Django's ValidationError; endpoints let it through to the handler."""
+    raised = DjangoValidationError(
+        {"name": ["Too long."], "__all__": ["You already have a list with this name."]}
+    )
+
+    response = exception_handler(raised, {})
+
+    assert response.status_code == 400
+    assert response.data == {
+        "status": 400,
+        "code": "invalid",
+        "detail": "Invalid input.",
+        "errors": {
+            "name": ["Too long."],
+            "non_field_errors": ["You already have a list with this name."],
+        },
+    }
+    plain = exception_handler(DjangoValidationError("Not allowed."), {})
+    assert plain.status_code == 400
+    assert plain.data["errors"] == {"non_field_errors": ["Not allowed."]}
 
 
 def test_malformed_json_is_a_400_in_the_same_shape(client, new_key):
