@@ -1,19 +1,30 @@
-"""The payments module's Python API: Stripe Checkout, receipts, refunds, the webhook endpoint.
+"""The payments module's Python API: Stripe Checkout, refunds, customers, the webhook endpoint.
 
 Views, the billing module and your own code call these functions; they use dj-stripe's models
 (synced from Stripe by webhooks) and the Stripe SDK directly, with no layer of our own on top.
+Reads (prices, receipts, purchases, whether Stripe is configured) are in selectors.py.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
-from datetime import datetime
 
 import stripe
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from djstripe.models import Charge, Customer, Price, Session, WebhookEndpoint
+from djstripe.models import Customer, Price, WebhookEndpoint
+
+from . import selectors
+
+# The reads moved to selectors.py; code written against services.<name> keeps working.
+from .selectors import (  # noqa: F401
+    Receipt,
+    existing_customer,
+    is_configured,
+    missing_settings,
+    one_time_prices,
+    purchases,
+    receipt,
+)
 
 # The events the webhook endpoint should receive (docs/modules/payments.md lists them for the
 # Stripe dashboard): checkout results, payments, refunds, subscriptions, invoices, customers.
@@ -55,30 +66,8 @@ class PaymentsNotConfigured(Exception):
     """Stripe keys are missing: the message says which settings to set."""
 
 
-@dataclass(frozen=True)
-class Receipt:
-    session_id: str
-    status: str  # "pending" (webhook not received yet), "paid", "unpaid" or "refunded"
-    product: str
-    amount: int | None  # In the currency's smallest unit (cents).
-    currency: str
-    created: datetime | None
-    payment_intent_id: str | None
-
-
-def missing_settings() -> list[str]:
-    """Settings still empty that payments need (STRIPE_SECRET_KEY...); empty when configured."""
-    names = ["STRIPE_SECRET_KEY", "STRIPE_PUBLISHABLE_KEY", "STRIPE_WEBHOOK_SECRET"]
-    return [name for name in names if not getattr(settings, name, "")]
-
-
-def is_configured() -> bool:
-    """Whether Stripe calls can be made: a secret key is set (pages can show checkout buttons)."""
-    return bool(getattr(settings, "STRIPE_SECRET_KEY", ""))
-
-
 def _api_key() -> str:
-    if not is_configured():
+    if not selectors.is_configured():
         raise PaymentsNotConfigured(
             "Stripe is not configured: set STRIPE_SECRET_KEY (and STRIPE_PUBLISHABLE_KEY, "
             "STRIPE_WEBHOOK_SECRET) in the environment, see docs/modules/payments.md."
@@ -100,23 +89,6 @@ def customer_for(user: AbstractBaseUser) -> Customer:
         subscriber=user, livemode=settings.STRIPE_LIVE_MODE, api_key=_api_key()
     )
     return customer
-
-
-def existing_customer(user: AbstractBaseUser) -> Customer | None:
-    """The user's Stripe customer if they ever started a checkout, without calling Stripe."""
-    if not user.is_authenticated:
-        return None
-    return Customer.objects.filter(subscriber=user, livemode=settings.STRIPE_LIVE_MODE).first()
-
-
-def one_time_prices() -> list[Price]:
-    """Active one-time prices of active products (synced from Stripe), cheapest first."""
-    prices = Price.objects.filter(
-        active=True, product__active=True, livemode=settings.STRIPE_LIVE_MODE
-    ).select_related("product")
-    return sorted(
-        (p for p in prices if p.type == "one_time"), key=lambda p: (p.unit_amount or 0, p.id)
-    )
 
 
 def create_checkout_session(
@@ -157,54 +129,6 @@ def create_checkout_session(
     return stripe.checkout.Session.create(**params, **stripe_options())
 
 
-def receipt(user: AbstractBaseUser, session_id: str) -> Receipt | None:
-    """What the user's checkout session `session_id` paid, as far as webhooks have told us.
-
-    None when the session is not the user's. A session Stripe has not reported yet by webhook
-    reads "pending": success pages must not claim a payment before Stripe confirms it.
-    """
-    session = (
-        Session.objects.filter(id=session_id).select_related("customer", "payment_intent").first()
-    )
-    if session is None:
-        # Not synced yet. Only show a pending page for a session the user could have started.
-        if existing_customer(user) is None:
-            return None
-        return Receipt(session_id, "pending", "", None, "", None, None)
-    if session.customer is None or session.customer.subscriber_id != user.pk:
-        return None
-    status = "paid" if session.payment_status in ("paid", "no_payment_required") else "unpaid"
-    payment_intent_id = session.payment_intent.id if session.payment_intent else None
-    if payment_intent_id and _refunded(payment_intent_id):
-        status = "refunded"
-    price_id = (session.metadata or {}).get("price", "")
-    price = Price.objects.filter(id=price_id).select_related("product").first()
-    return Receipt(
-        session_id=session.id,
-        status=status,
-        product=price.product.name if price else "",
-        amount=session.amount_total,
-        currency=session.currency or "",
-        created=session.created,
-        payment_intent_id=payment_intent_id,
-    )
-
-
-def _refunded(payment_intent_id: str) -> bool:
-    charges = Charge.objects.filter(payment_intent__id=payment_intent_id)
-    return any(c.stripe_data.get("refunded") for c in charges)
-
-
-def purchases(user: AbstractBaseUser) -> list[Receipt]:
-    """The user's completed one-time checkouts, newest first (the record of their payments)."""
-    customer = existing_customer(user)
-    if customer is None:
-        return []
-    sessions = Session.objects.filter(customer=customer).order_by("-created")
-    receipts = [receipt(user, s.id) for s in sessions if s.mode == "payment"]
-    return [r for r in receipts if r is not None and r.status != "unpaid"]
-
-
 def refund(payment_intent_id: str, amount: int | None = None, reason: str = "") -> stripe.Refund:
     """Refund a payment in full (or `amount` in the smallest currency unit). For staff use.
 
@@ -216,6 +140,20 @@ def refund(payment_intent_id: str, amount: int | None = None, reason: str = "") 
     if reason:
         params["reason"] = reason
     return stripe.Refund.create(**params, **stripe_options())
+
+
+def purge_customers(user: AbstractBaseUser) -> None:
+    """Delete the user's customers in Stripe, which cancels their subscriptions.
+
+    Raises PaymentsNotConfigured when the user has a customer and the Stripe keys are gone:
+    called while the user is deleted, that keeps the user rather than an unpaid subscription.
+    """
+    customers = selectors.customers_to_purge(user)
+    if not customers:
+        return
+    stripe_options()  # Raises PaymentsNotConfigured when the keys are gone.
+    for customer in customers:
+        customer.purge()  # Deletes the customer in Stripe, then unlinks the local record.
 
 
 def webhook_signature_is_valid(body: bytes, signature: str, endpoint: WebhookEndpoint) -> bool:

@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
-from djstripe.models import Customer
 from djstripe.signals import webhook_pre_validate
 
 from . import services
@@ -15,12 +14,7 @@ def purge_stripe_customer(sender, instance, **kwargs):
     so nobody keeps being billed for an account that no longer exists. Stripe keeps its own
     record of past payments and invoices, as accounting law requires.
     """
-    customers = Customer.objects.filter(subscriber=instance, date_purged__isnull=True)
-    if not customers.exists():
-        return
-    services.stripe_options()  # Raises PaymentsNotConfigured when the keys are gone.
-    for customer in customers:
-        customer.purge()  # Deletes the customer in Stripe, then unlinks the local record.
+    services.purge_customers(instance)
 
 
 @receiver(webhook_pre_validate, dispatch_uid="payments_ignore_debug_webhook_secret")

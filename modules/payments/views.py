@@ -6,15 +6,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_ipv46_address
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from djstripe.models import Price
 from djstripe.models.webhooks import get_remote_ip
 from djstripe.views import ProcessWebhookView
 
-from . import services
+from . import selectors, services
 
 logger = logging.getLogger(__name__)
 
@@ -84,10 +83,10 @@ def _drop_untrusted_headers(request: HttpRequest) -> None:
 def purchases(request: HttpRequest) -> HttpResponse:
     """One-time offers to buy, and the user's past purchases with their receipts."""
     context = {
-        "configured": services.is_configured(),
-        "missing_settings": services.missing_settings(),
-        "prices": services.one_time_prices(),
-        "purchases": services.purchases(request.user),
+        "configured": selectors.is_configured(),
+        "missing_settings": selectors.missing_settings(),
+        "prices": selectors.one_time_prices(),
+        "purchases": selectors.purchases(request.user),
     }
     return render(request, "quickscale_payments/purchases.html", context)
 
@@ -96,12 +95,12 @@ def purchases(request: HttpRequest) -> HttpResponse:
 @login_required
 def buy(request: HttpRequest, price_id: str) -> HttpResponse:
     """Send the user to Stripe Checkout for a one-time price."""
-    if not services.is_configured():
+    if not selectors.is_configured():
         messages.error(request, "Payments are not set up yet: Stripe keys are missing.")
         return redirect("payments:purchases")
-    price = get_object_or_404(Price, id=price_id, active=True)
-    if price.type != "one_time":
-        raise Http404("Not a one-time price.")
+    price = selectors.one_time_price(price_id)
+    if price is None:
+        raise Http404("Not a one-time price on sale.")
     receipt_url = request.build_absolute_uri(reverse("payments:receipt", args=["SESSION"]))
     session = services.create_checkout_session(
         request.user,
@@ -117,7 +116,7 @@ def buy(request: HttpRequest, price_id: str) -> HttpResponse:
 @login_required
 def receipt(request: HttpRequest, session_id: str) -> HttpResponse:
     """Where Checkout returns after payment: the receipt once Stripe's webhook confirms it."""
-    found = services.receipt(request.user, session_id)
+    found = selectors.receipt(request.user, session_id)
     if found is None:
         raise Http404("No such purchase.")
     return render(request, "quickscale_payments/receipt.html", {"receipt": found})

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from djstripe.models import Customer
 
-from quickscale_modules.payments import services
+from quickscale_modules.payments import selectors, services
 
 from .stripe_fake import deliver, event, fixture
 
@@ -154,7 +154,7 @@ def test_purchases_list_the_users_payments(member, catalog, user):
     _customer_of(catalog, user)
     _complete_payment(member, catalog, user)
 
-    [purchase] = services.purchases(user)
+    [purchase] = selectors.purchases(user)
     page = member.get(reverse("payments:purchases"))
 
     assert purchase.status == "paid" and purchase.amount == 4900
