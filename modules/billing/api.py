@@ -1,7 +1,7 @@
 """Plan and entitlement endpoints, mounted under /api/v1/ when the project has an API.
 
 module.yml contributes them (contributes: api_routes); this file is only imported then, so
-it may use Django REST framework. They read billing's services, never dj-stripe's models,
+it may use Django REST framework. They read billing's selectors, never dj-stripe's models,
 and show the entitlement gate other endpoints copy:
 `permission_classes = [HasEntitlement.for_feature("...")]`.
 """
@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from quickscale_modules.billing import services as billing
+from quickscale_modules.billing import selectors as billing
 from quickscale_modules.billing.drf import HasEntitlement
 
 

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from . import services
+from . import selectors
 
 
 def billing(request: HttpRequest) -> dict[str, object]:
@@ -12,4 +12,4 @@ def billing(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"billing": SimpleLazyObject(lambda: services.billing_state(user))}
+    return {"billing": SimpleLazyObject(lambda: selectors.billing_state(user))}

@@ -9,13 +9,13 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
-from . import services
+from . import selectors
 
 
 def _refuse(request, feature):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    context = {"feature": feature, "billing_state": services.billing_state(request.user)}
+    context = {"feature": feature, "billing_state": selectors.billing_state(request.user)}
     return render(request, "quickscale_billing/upgrade_required.html", context, status=403)
 
 
@@ -25,7 +25,7 @@ def entitlement_required(feature: str):
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.user.is_authenticated and services.has_entitlement(request.user, feature):
+            if request.user.is_authenticated and selectors.has_entitlement(request.user, feature):
                 return view(request, *args, **kwargs)
             return _refuse(request, feature)
 
@@ -41,6 +41,6 @@ class EntitlementRequiredMixin:
 
     def dispatch(self, request, *args, **kwargs):
         feature = self.required_entitlement
-        if request.user.is_authenticated and services.has_entitlement(request.user, feature):
+        if request.user.is_authenticated and selectors.has_entitlement(request.user, feature):
             return super().dispatch(request, *args, **kwargs)
         return _refuse(request, feature)

@@ -11,7 +11,7 @@ itself never imports it, so projects without DRF are unaffected.
 
 from rest_framework.permissions import BasePermission
 
-from . import services
+from . import selectors
 
 
 class HasEntitlement(BasePermission):
@@ -28,5 +28,5 @@ class HasEntitlement(BasePermission):
         feature = self.feature or getattr(view, "required_entitlement", "")
         user = request.user
         return bool(
-            feature and user and user.is_authenticated and services.has_entitlement(user, feature)
+            feature and user and user.is_authenticated and selectors.has_entitlement(user, feature)
         )

@@ -1,221 +1,61 @@
-"""The billing module's Python API: plans, subscriptions, the Customer Portal, entitlements.
+"""The billing module's Python API: subscribing to a plan, the Customer Portal.
 
 Entitlements come from settings: BILLING_PLANS maps a plan key to its features and limits, and
 a Stripe product joins a plan through its metadata key "plan". Subscriptions are dj-stripe's
 records, kept up to date by Stripe's webhooks, so a change in Stripe (renewal failed, plan
 changed in the portal, cancellation) changes what the user may do as soon as it arrives.
+Reads (plans, the user's billing state and entitlements, invoices) are in selectors.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import stripe
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from djstripe.models import Customer, Invoice, Price, Product, Subscription
+from djstripe.models import Customer, Price, Subscription
 
 from quickscale_modules.payments import services as payments
 
-PLAN_METADATA_KEY = "plan"
-FREE_PLAN = "free"
+from . import selectors
 
-# Statuses of subscriptions that still need the user's attention or will renew; a user with
-# one of these cannot start a second subscription from the pricing page.
-OPEN_STATUSES = ("active", "trialing", "past_due", "unpaid", "incomplete", "paused")
-
-
-@dataclass(frozen=True)
-class PlanPrice:
-    id: str
-    amount: int | None  # In the currency's smallest unit (cents).
-    currency: str
-    interval: str  # "month" or "year"
-
-
-@dataclass(frozen=True)
-class Plan:
-    key: str
-    name: str
-    description: str
-    features: list[str]
-    limits: dict[str, int | None]
-    prices: dict[str, PlanPrice] = field(default_factory=dict)  # By interval.
-
-
-@dataclass(frozen=True)
-class BillingState:
-    """Where a user stands: their plan, its subscription (if any) and what it allows."""
-
-    plan_key: str
-    plan_name: str
-    status: str  # Stripe's subscription status, or "free".
-    entitled: bool  # Whether the status grants the plan's entitlements.
-    features: frozenset[str]
-    limits: dict[str, int | None]
-    subscription_id: str | None = None
-    interval: str = ""
-    renews_at: datetime | None = None
-    cancels_at: datetime | None = None
-
-    @property
-    def is_free(self) -> bool:
-        return self.subscription_id is None
+# The reads moved to selectors.py; code written against services.<name> keeps working, and the
+# manifest's `provides: entitlements` names this module (has_entitlement, entitlement_limit).
+from .selectors import (  # noqa: F401
+    FREE_PLAN,
+    OPEN_STATUSES,
+    PLAN_METADATA_KEY,
+    BillingState,
+    Plan,
+    PlanPrice,
+    billing_state,
+    can_subscribe,
+    checkout_state,
+    current_subscription,
+    entitlement_limit,
+    free_entitlements,
+    has_entitlement,
+    invoices,
+    plan_key,
+    plans,
+    plans_keys,
+)
 
 
-def _plan_config(key: str) -> dict:
-    if key == FREE_PLAN:
-        return settings.BILLING_FREE_ENTITLEMENTS
-    return settings.BILLING_PLANS.get(key, {})
+class AlreadySubscribed(Exception):
+    """The user has an open subscription: plan changes, renewals and cancellation go through
+    the Customer Portal, never a second checkout.
 
-
-def free_entitlements() -> dict:
-    """BILLING_FREE_ENTITLEMENTS: what users without a subscription get."""
-    return _plan_config(FREE_PLAN)
-
-
-def plans_keys() -> set[str]:
-    """The plan keys configured in BILLING_PLANS."""
-    return set(settings.BILLING_PLANS)
-
-
-def plan_key(product: Product | None) -> str:
-    """The BILLING_PLANS key a Stripe product belongs to (its metadata "plan"), or ""."""
-    if product is None:
-        return ""
-    return (product.metadata or {}).get(PLAN_METADATA_KEY, "")
-
-
-def plans() -> list[Plan]:
-    """Plans on sale: active products with a "plan" in BILLING_PLANS and active recurring prices.
-
-    Built from the products and prices synced into dj-stripe (`djstripe_sync_models Product
-    Price`, then kept current by webhooks), cheapest monthly price first.
+    `entitled` is False when that subscription does not grant its plan now (a failed renewal,
+    a first payment still incomplete): the user must sort it out first.
     """
-    prices = Price.objects.filter(
-        active=True, product__active=True, livemode=settings.STRIPE_LIVE_MODE
-    ).select_related("product")
-    found: dict[str, Plan] = {}
-    for price in prices:
-        key = plan_key(price.product)
-        if key not in settings.BILLING_PLANS or price.type != "recurring":
-            continue
-        interval = (price.recurring or {}).get("interval", "")
-        if (price.recurring or {}).get("interval_count", 1) != 1 or interval not in (
-            "month",
-            "year",
-        ):
-            continue
-        plan = found.get(key)
-        if plan is None:
-            config = _plan_config(key)
-            plan = found[key] = Plan(
-                key=key,
-                name=price.product.name,
-                description=price.product.description or "",
-                features=list(config.get("features", [])),
-                limits=dict(config.get("limits", {})),
-            )
-        plan.prices[interval] = PlanPrice(price.id, price.unit_amount, price.currency, interval)
 
-    def sort_key(plan: Plan) -> tuple:
-        cheapest = min((p.amount or 0 for p in plan.prices.values()), default=0)
-        return (cheapest, plan.key)
-
-    return sorted(found.values(), key=sort_key)
-
-
-def current_subscription(user: AbstractBaseUser | AnonymousUser) -> Subscription | None:
-    """The subscription that decides the user's plan: the best one that is not over, or None.
-
-    A user can briefly hold several (a second checkout left `incomplete`, a plan bought while
-    an old one runs out), so the newest one is not necessarily the one that counts. Entitled
-    subscriptions (BILLING_ENTITLED_STATUSES) to a plan in BILLING_PLANS come first, then
-    other entitled ones, then any open one; the newest wins within each group.
-    """
-    customer = payments.existing_customer(user)
-    if customer is None:
-        return None
-    subscriptions = [
-        s
-        for s in Subscription.objects.filter(customer=customer).order_by("-created")
-        if s.status in OPEN_STATUSES
-    ]
-
-    def rank(subscription: Subscription) -> int:
-        if subscription.status not in settings.BILLING_ENTITLED_STATUSES:
-            return 2
-        price = _subscribed_price(subscription)
-        return 0 if plan_key(price.product if price else None) in settings.BILLING_PLANS else 1
-
-    # min() keeps the first (newest) of equal rank.
-    return min(subscriptions, key=rank, default=None)
-
-
-def _subscribed_price(subscription: Subscription) -> Price | None:
-    item = subscription.items.select_related("price__product").first()
-    return item.price if item else None
-
-
-def _timestamp(value) -> datetime | None:
-    if isinstance(value, datetime) or value is None:
-        return value
-    return datetime.fromtimestamp(value, tz=UTC)
-
-
-def billing_state(user: AbstractBaseUser | AnonymousUser) -> BillingState:
-    """The user's plan and what it allows right now (the free entitlements by default)."""
-    free = _plan_config(FREE_PLAN)
-    free_state = BillingState(
-        plan_key=FREE_PLAN,
-        plan_name="Free",
-        status="free",
-        entitled=True,
-        features=frozenset(free.get("features", [])),
-        limits=dict(free.get("limits", {})),
-    )
-    subscription = current_subscription(user)
-    if subscription is None:
-        return free_state
-    price = _subscribed_price(subscription)
-    key = plan_key(price.product if price else None)
-    entitled = subscription.status in settings.BILLING_ENTITLED_STATUSES
-    config = _plan_config(key) if entitled and key in settings.BILLING_PLANS else free
-    data = subscription.stripe_data
-    item_data = (data.get("items") or {}).get("data") or [{}]
-    # Since API version 2025-03-31 the period lives on the subscription item.
-    period_end = data.get("current_period_end") or item_data[0].get("current_period_end")
-    cancels_at = data.get("cancel_at") or (period_end if data.get("cancel_at_period_end") else None)
-    return BillingState(
-        plan_key=key or FREE_PLAN,
-        plan_name=price.product.name if price else "Unknown plan",
-        status=subscription.status,
-        entitled=entitled,
-        features=frozenset(config.get("features", [])),
-        limits=dict(config.get("limits", {})),
-        subscription_id=subscription.id,
-        interval=((price.recurring or {}).get("interval", "") if price else ""),
-        renews_at=None if cancels_at else _timestamp(period_end),
-        cancels_at=_timestamp(cancels_at),
-    )
-
-
-def has_entitlement(user: AbstractBaseUser | AnonymousUser, feature: str) -> bool:
-    """Whether the user's plan (or the free entitlements) includes `feature`."""
-    return feature in billing_state(user).features
-
-
-def entitlement_limit(user: AbstractBaseUser | AnonymousUser, name: str) -> int | None:
-    """The user's limit `name` (e.g. "projects"): a number, None for unlimited, 0 if absent."""
-    return billing_state(user).limits.get(name, 0)
-
-
-def can_subscribe(user: AbstractBaseUser) -> bool:
-    """False when the user already has an open subscription: plan changes go through the portal."""
-    return current_subscription(user) is None
+    def __init__(self, subscription: Subscription):
+        super().__init__(subscription.id)
+        self.subscription = subscription
+        self.entitled = subscription.status in settings.BILLING_ENTITLED_STATUSES
 
 
 class CheckoutAwaitingConfirmation(Exception):
@@ -272,29 +112,27 @@ def create_subscription_checkout(
             mode="subscription",
             success_url=success_url,
             cancel_url=cancel_url,
-            metadata={PLAN_METADATA_KEY: plan_key(price.product)},
+            metadata={selectors.PLAN_METADATA_KEY: selectors.plan_key(price.product)},
         )
+
+
+def subscribe(
+    user: AbstractBaseUser, price: Price, *, success_url: str, cancel_url: str
+) -> stripe.checkout.Session:
+    """The pricing page's "Subscribe": a Checkout session for `price` (a plan's price,
+    selectors.plan_price), for a user without an open subscription.
+
+    Raises AlreadySubscribed when the user has one (one subscription per user), and
+    CheckoutAwaitingConfirmation like create_subscription_checkout.
+    """
+    current = selectors.current_subscription(user)
+    if current is not None:
+        raise AlreadySubscribed(current)
+    return create_subscription_checkout(user, price, success_url=success_url, cancel_url=cancel_url)
 
 
 def _stripe_id(value) -> str:
     return value if isinstance(value, str) else value.id
-
-
-def checkout_state(user: AbstractBaseUser, session_id: str) -> str:
-    """After Checkout: "active" once the webhook recorded an entitled subscription from this
-    session, "failed" when it did not go through, else "pending" (the webhook has not arrived).
-    """
-    from djstripe.models import Session
-
-    session = Session.objects.filter(id=session_id, customer__subscriber=user).first()
-    if session is None or session.subscription is None:
-        return "pending"
-    status = session.subscription.status
-    if status in settings.BILLING_ENTITLED_STATUSES:
-        return "active"
-    if status in ("incomplete_expired", "canceled", "unpaid"):
-        return "failed"
-    return "pending"
 
 
 def create_portal_session(user: AbstractBaseUser, return_url: str) -> stripe.billing_portal.Session:
@@ -305,11 +143,3 @@ def create_portal_session(user: AbstractBaseUser, return_url: str) -> stripe.bil
         return_url=return_url,
         **payments.stripe_options(),
     )
-
-
-def invoices(user: AbstractBaseUser, limit: int = 12) -> list[Invoice]:
-    """The user's latest invoices (synced by webhooks), newest first."""
-    customer = payments.existing_customer(user)
-    if customer is None:
-        return []
-    return list(Invoice.objects.filter(customer=customer).order_by("-created")[:limit])

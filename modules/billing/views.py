@@ -1,18 +1,16 @@
 import re
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
-from djstripe.models import Price
 
-from quickscale_modules.payments import services as payments
+from quickscale_modules.payments import selectors as payments
 
-from . import services
+from . import selectors, services
 
 INTERVALS = ("month", "year")
 # Stripe's Checkout Session ids: "cs_test_..." / "cs_live_..." and letters and digits.
@@ -24,18 +22,18 @@ def pricing(request: HttpRequest) -> HttpResponse:
     interval = request.GET.get("interval", "month")
     if interval not in INTERVALS:
         interval = "month"
-    state = services.billing_state(request.user) if request.user.is_authenticated else None
+    state = selectors.billing_state(request.user) if request.user.is_authenticated else None
     context = {
         "configured": payments.is_configured(),
         "missing_settings": payments.missing_settings(),
-        "plans": services.plans(),
+        "plans": selectors.plans(),
         "interval": interval,
         "billing_state": state,
         # "" while on the free plan (visitors included): the free card is marked current.
         "current_plan_key": "" if state is None or state.is_free else state.plan_key,
         "can_subscribe": state is None or state.is_free,
-        "free_limits": sorted(services.free_entitlements().get("limits", {}).items()),
-        "plan_keys": sorted(services.plans_keys()),
+        "free_limits": sorted(selectors.free_entitlements().get("limits", {}).items()),
+        "plan_keys": sorted(selectors.plans_keys()),
     }
     return render(request, "quickscale_billing/pricing.html", context)
 
@@ -47,13 +45,20 @@ def subscribe(request: HttpRequest, price_id: str) -> HttpResponse:
     if not payments.is_configured():
         messages.error(request, "Billing is not set up yet: Stripe keys are missing.")
         return redirect("billing:pricing")
-    price = get_object_or_404(Price, id=price_id, active=True)
-    if price.type != "recurring" or services.plan_key(price.product) not in services.plans_keys():
+    price = selectors.plan_price(price_id)
+    if price is None:
         raise Http404("Not a plan's price.")
-    current = services.current_subscription(request.user)
-    if current is not None:
-        # One subscription per user: plan changes, renewals and cancellation happen in the portal.
-        if current.status in settings.BILLING_ENTITLED_STATUSES:
+    success_url = request.build_absolute_uri(reverse("billing:success"))
+    try:
+        session = services.subscribe(
+            request.user,
+            price,
+            success_url=f"{success_url}?session_id={{CHECKOUT_SESSION_ID}}",
+            cancel_url=request.build_absolute_uri(reverse("billing:cancel")),
+        )
+    except services.AlreadySubscribed as subscribed:
+        # Plan changes, renewals and cancellation happen in the portal.
+        if subscribed.entitled:
             messages.info(request, "You already have a subscription: change your plan here.")
             portal_session = services.create_portal_session(
                 request.user, return_url=request.build_absolute_uri(reverse("billing:settings"))
@@ -61,14 +66,6 @@ def subscribe(request: HttpRequest, price_id: str) -> HttpResponse:
             return redirect(portal_session.url)
         messages.info(request, "Your subscription needs attention before you can change it.")
         return redirect("billing:settings")
-    success_url = request.build_absolute_uri(reverse("billing:success"))
-    try:
-        session = services.create_subscription_checkout(
-            request.user,
-            price,
-            success_url=f"{success_url}?session_id={{CHECKOUT_SESSION_ID}}",
-            cancel_url=request.build_absolute_uri(reverse("billing:cancel")),
-        )
     except services.CheckoutAwaitingConfirmation as pending:
         messages.info(request, "Your payment went through: we are confirming your subscription.")
         query = urlencode({"session_id": pending.session_id})
@@ -82,8 +79,8 @@ def success(request: HttpRequest) -> HttpResponse:
     session_id = request.GET.get("session_id", "")
     if not CHECKOUT_SESSION_ID.fullmatch(session_id):
         session_id = ""  # not a Stripe id (cs_...): nothing to look up, never a query with NUL
-    state = services.checkout_state(request.user, session_id) if session_id else "pending"
-    context = {"state": state, "billing_state": services.billing_state(request.user)}
+    state = selectors.checkout_state(request.user, session_id) if session_id else "pending"
+    context = {"state": state, "billing_state": selectors.billing_state(request.user)}
     return render(request, "quickscale_billing/success.html", context)
 
 
@@ -112,7 +109,7 @@ def billing_settings(request: HttpRequest) -> HttpResponse:
     context = {
         "configured": payments.is_configured(),
         "missing_settings": payments.missing_settings(),
-        "billing_state": services.billing_state(request.user),
-        "invoices": services.invoices(request.user),
+        "billing_state": selectors.billing_state(request.user),
+        "invoices": selectors.invoices(request.user),
     }
     return render(request, "quickscale_billing/settings.html", context)

@@ -4,7 +4,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from quickscale_modules.billing import services
+from quickscale_modules.billing import selectors
 from quickscale_modules.payments.tests.stripe_fake import (
     add_customer,
     deliver,
@@ -258,4 +258,4 @@ def test_drf_permission_gates_an_api_endpoint(catalog, client, user):
     allowed = call_api(user)
     assert allowed.status_code == 200
     assert allowed.data == {"export": "ready"}
-    assert services.has_entitlement(user, "exports")
+    assert selectors.has_entitlement(user, "exports")

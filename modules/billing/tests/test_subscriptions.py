@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from djstripe.models import Customer
 
-from quickscale_modules.billing import services
+from quickscale_modules.billing import selectors, services
 from quickscale_modules.payments.tests.stripe_fake import deliver, event, fixture, subscription
 
 from .conftest import MONTHLY, YEARLY
@@ -126,13 +126,13 @@ def test_an_incomplete_newer_subscription_does_not_hide_the_active_one(
     newer["items"]["data"][0]["id"] = "si_QsItem0000000002"
     send(member, catalog, "customer.subscription.created", newer)
 
-    state = services.billing_state(user)
+    state = selectors.billing_state(user)
 
     assert state.subscription_id == "sub_QsSubscription01"
     assert state.entitled and state.status == "active"
-    assert services.has_entitlement(user, "exports")
-    assert services.entitlement_limit(user, "projects") == 20
-    assert not services.can_subscribe(user)
+    assert selectors.has_entitlement(user, "exports")
+    assert selectors.entitlement_limit(user, "projects") == 20
+    assert not selectors.can_subscribe(user)
 
 
 def test_success_page_waits_for_the_webhook(member, catalog, customer, user):
@@ -143,7 +143,7 @@ def test_success_page_waits_for_the_webhook(member, catalog, customer, user):
 
     assert "Confirming your subscription" in before.text
     assert '<meta http-equiv="refresh"' in before.text
-    assert not services.has_entitlement(user, "exports")
+    assert not selectors.has_entitlement(user, "exports")
 
     catalog.add(session)
     subscription(catalog, user)
@@ -152,7 +152,7 @@ def test_success_page_waits_for_the_webhook(member, catalog, customer, user):
 
     assert "You're on Pro" in after.text
     assert 'http-equiv="refresh"' not in after.text
-    assert services.has_entitlement(user, "exports")
+    assert selectors.has_entitlement(user, "exports")
 
 
 def test_checkout_completion_links_a_new_customer_to_the_user(member, catalog, user):
@@ -167,16 +167,16 @@ def test_checkout_completion_links_a_new_customer_to_the_user(member, catalog, u
     send(member, catalog, "checkout.session.completed", session)
 
     assert Customer.objects.get(id=stripe_customer["id"]).subscriber == user
-    assert services.billing_state(user).plan_key == "pro"
+    assert selectors.billing_state(user).plan_key == "pro"
 
 
 def test_lifecycle_events_change_entitlements_immediately(member, catalog, customer, user):
-    assert services.billing_state(user).plan_key == "free"
-    assert services.entitlement_limit(user, "projects") == 3
+    assert selectors.billing_state(user).plan_key == "free"
+    assert selectors.entitlement_limit(user, "projects") == 3
 
     send(member, catalog, "customer.subscription.created", subscription(catalog, user))
-    assert services.has_entitlement(user, "exports")
-    assert services.entitlement_limit(user, "projects") == 20
+    assert selectors.has_entitlement(user, "exports")
+    assert selectors.entitlement_limit(user, "projects") == 20
 
     # The renewal payment failed: Stripe retries, the paid features pause meanwhile.
     past_due = subscription(catalog, user, status="past_due")
@@ -187,14 +187,14 @@ def test_lifecycle_events_change_entitlements_immediately(member, catalog, custo
         past_due,
         previous_attributes={"status": "active"},
     )
-    state = services.billing_state(user)
+    state = selectors.billing_state(user)
     assert state.status == "past_due" and not state.entitled
-    assert not services.has_entitlement(user, "exports")
-    assert services.entitlement_limit(user, "projects") == 3
+    assert not selectors.has_entitlement(user, "exports")
+    assert selectors.entitlement_limit(user, "projects") == 3
 
     # The card was updated and the invoice paid.
     send(member, catalog, "customer.subscription.updated", subscription(catalog, user))
-    assert services.has_entitlement(user, "exports")
+    assert selectors.has_entitlement(user, "exports")
 
     # Cancelled at period end in the portal: still entitled until then, with an end date.
     ending = subscription(catalog, user, cancel_at_period_end=True)
@@ -205,15 +205,15 @@ def test_lifecycle_events_change_entitlements_immediately(member, catalog, custo
         ending,
         previous_attributes={"cancel_at_period_end": False},
     )
-    state = services.billing_state(user)
+    state = selectors.billing_state(user)
     assert state.entitled and state.cancels_at is not None and state.renews_at is None
     assert state.cancels_at.timestamp() == 1769904000
 
     # The period ended: Stripe deletes the subscription.
     canceled = subscription(catalog, user, status="canceled", ended_at=1769904000)
     send(member, catalog, "customer.subscription.deleted", canceled)
-    assert services.billing_state(user).plan_key == "free"
-    assert not services.has_entitlement(user, "exports")
+    assert selectors.billing_state(user).plan_key == "free"
+    assert not selectors.has_entitlement(user, "exports")
 
 
 def test_trialing_counts_and_unknown_features_do_not(member, catalog, customer, user):
@@ -224,9 +224,9 @@ def test_trialing_counts_and_unknown_features_do_not(member, catalog, customer, 
         subscription(catalog, user, status="trialing"),
     )
 
-    assert services.has_entitlement(user, "priority_support")
-    assert not services.has_entitlement(user, "sso")  # Only the business plan has it.
-    assert services.entitlement_limit(user, "no_such_limit") == 0
+    assert selectors.has_entitlement(user, "priority_support")
+    assert not selectors.has_entitlement(user, "sso")  # Only the business plan has it.
+    assert selectors.entitlement_limit(user, "no_such_limit") == 0
 
 
 def test_past_due_can_be_configured_to_keep_access(member, catalog, customer, user, settings):
@@ -239,14 +239,14 @@ def test_past_due_can_be_configured_to_keep_access(member, catalog, customer, us
         subscription(catalog, user, status="past_due"),
     )
 
-    assert services.has_entitlement(user, "exports")
+    assert selectors.has_entitlement(user, "exports")
 
 
 def test_anonymous_users_get_nothing_but_the_free_plan(catalog):
     from django.contrib.auth.models import AnonymousUser
 
-    assert not services.has_entitlement(AnonymousUser(), "exports")
-    assert services.entitlement_limit(AnonymousUser(), "projects") == 3
+    assert not selectors.has_entitlement(AnonymousUser(), "exports")
+    assert selectors.entitlement_limit(AnonymousUser(), "projects") == 3
 
 
 def test_portal_opens_a_stripe_portal_session(member, catalog, customer, user):
@@ -274,3 +274,10 @@ def test_success_page_ignores_what_is_not_a_checkout_session_id(member, session_
     response = member.get(reverse("billing:success"), {"session_id": session_id})
 
     assert response.status_code == 200
+
+
+def test_entitlement_reads_stay_importable_from_services():
+    """module.yml's `provides: entitlements` names billing.services, and code written before
+    selectors.py existed calls services.<read>."""
+    for name in ("billing_state", "has_entitlement", "entitlement_limit", "plans"):
+        assert getattr(services, name) is getattr(selectors, name)
