@@ -17,7 +17,7 @@ middleware = DatabaseUnavailableMiddleware(lambda request: HttpResponse())
 
 def database_down():
     # The database server is the external boundary: opening a connection fails as it does
-    # during an outage. The template suite also kills a real PostgreSQL (tests/test_load.py).
+    # during an outage. The template suite also kills a real PostgreSQL (tests/e2e/test_load.py).
     return mock.patch.object(
         type(connections["default"]), "ensure_connection", side_effect=OperationalError("refused")
     )
