@@ -80,6 +80,12 @@ def _load(app: str, position: int, manifest_path: Path) -> Manifest:
     for point, items in contributes.items():
         for item in items or []:
             audience = item.get("when", "always")
+            if point == "api_routes" and "when" in item:
+                # URL patterns are built once per process, for no particular user.
+                raise ManifestError(
+                    f"{manifest_path}: contributes.api_routes items take no `when`; restrict "
+                    "access with the views' permission classes instead."
+                )
             if audience not in AUDIENCES:
                 raise ManifestError(
                     f"{manifest_path}: contributes.{point} has `when: {audience}`; use one of "

@@ -95,6 +95,7 @@ def test_only_the_core_helper_asks_whether_a_module_is_installed():
         for folder in ("modules", "themes", "template")
         for path in source_files(REPO / folder)
         if path != helper
+        and path.suffix in {".py", ".html"}
         and re.search(r"is_installed\(\s*['\"]quickscale_modules", path.read_text())
     ]
     assert not offenders, f"Use quickscale_core.extensions.is_installed(): {offenders}"
@@ -124,6 +125,8 @@ def test_manifest_contributions_are_well_formed(kind, name):
             assert item.get("when", "always") in AUDIENCES, (kind, name, item)
             assert isinstance(item.get("order", 100), int), (kind, name, item)
             needs = {"nav": {"label", "url"}, "api_routes": {"include"}}.get(point, {"template"})
+            if point == "api_routes":
+                assert "when" not in item, f"{kind}/{name}: api_routes items take no `when`"
             assert needs <= set(item), f"{kind}/{name}: {point} items need {sorted(needs)}"
             if "template" in item:
                 matches = list((REPO / kind / name).rglob(f"templates/{item['template']}"))

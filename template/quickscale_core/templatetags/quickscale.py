@@ -2,6 +2,8 @@
 
     {% contributions "nav" as links %}            links (label, href, url) for this user
     {% render_contributions "account_sections" %}  the contributed templates, rendered in place
+                                                   (an item's `context`, a function of the
+                                                   request, adds what its template needs)
     {% page_url "pricing" as pricing_url %}        a named page's URL, "" when none is installed
 
 What each point holds is declared in the manifests (quickscale_core/extensions.py).
@@ -10,6 +12,7 @@ What each point holds is declared in the manifests (quickscale_core/extensions.p
 from django import template
 from django.template.loader import render_to_string
 from django.utils.html import format_html_join
+from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
 
 from quickscale_core import extensions
@@ -30,16 +33,15 @@ def contributions(context, point: str) -> list[dict]:
 @register.simple_tag(takes_context=True)
 def render_contributions(context, point: str) -> SafeString:
     """Each contributed `template`, rendered with the page's context, in order."""
+    request = context.get("request")
     flat = context.flatten()
-    return format_html_join(
-        "\n",
-        "{}",
-        (
-            (render_to_string(item["template"], flat, request=context.get("request")),)
-            for item in extensions.contributions(point, _user(context))
-            if "template" in item
-        ),
-    )
+    html = []
+    for item in extensions.contributions(point, _user(context)):
+        if "template" not in item:
+            continue
+        extra = import_string(item["context"])(request) if "context" in item else {}
+        html.append((render_to_string(item["template"], {**flat, **extra}, request=request),))
+    return format_html_join("\n", "{}", html)
 
 
 @register.simple_tag

@@ -1,5 +1,6 @@
-"""A plans provider for test_extensions.py: the two functions a `provides: entitlements`
-module offers (the billing module's services are the real one)."""
+"""Stand-ins for test_extensions.py: a plans provider (the two functions a
+`provides: entitlements` module offers; the billing module's services are the real one)
+and a contributed template's `context` function."""
 
 
 def has_entitlement(user, feature: str) -> bool:
@@ -8,3 +9,7 @@ def has_entitlement(user, feature: str) -> bool:
 
 def entitlement_limit(user, limit: str) -> int | None:
     return 7
+
+
+def card_context(request) -> dict:
+    return {"greeting": f"From the module for {request.path}"}

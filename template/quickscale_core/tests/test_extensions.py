@@ -13,7 +13,7 @@ from quickscale_core.extensions import Manifest, ManifestError
 VISITOR = AnonymousUser()
 MEMBER = SimpleNamespace(is_authenticated=True, is_staff=False)
 STAFF = SimpleNamespace(is_authenticated=True, is_staff=True)
-ITEM_FIELDS = {"label", "url", "when", "order", "template", "prefix", "include"}
+ITEM_FIELDS = {"label", "url", "when", "order", "template", "context", "prefix", "include"}
 
 
 @pytest.fixture
@@ -121,6 +121,14 @@ def test_a_manifest_with_an_unknown_audience_says_what_to_write(tmp_path):
         extensions._load("x", 0, manifest)
 
 
+def test_api_routes_refuse_an_audience(tmp_path):
+    manifest = tmp_path / "module.yml"
+    manifest.write_text("contributes:\n  api_routes:\n    - include: x.api\n      when: staff\n")
+
+    with pytest.raises(ManifestError, match="api_routes items take no `when`"):
+        extensions._load("x", 0, manifest)
+
+
 def test_the_installed_manifests_load_and_are_well_formed():
     # Every manifest of this project's installed apps parses, and every contributed
     # template exists: a typo in a module.yml fails here, not on a page.
@@ -152,7 +160,13 @@ def test_the_template_tags_render_links_and_sections(installed, settings):
             pages={"home_page": "home"},
             contributes={
                 "nav": [link("Members only", when="authenticated"), link("Start")],
-                "cards": [{"template": "card.html"}],
+                "cards": [
+                    {"template": "card.html"},
+                    {
+                        "template": "card.html",
+                        "context": "quickscale_core.tests.plans_fixture.card_context",
+                    },
+                ],
             },
         )
     )
@@ -168,5 +182,7 @@ def test_the_template_tags_render_links_and_sections(installed, settings):
     html = template.render(Context({"request": request, "greeting": "Hello <b>"}))
 
     assert html.startswith("[Start /]</>")
-    # The contributed template sees the page's context, escaped as usual.
+    # The contributed template sees the page's context, escaped as usual, plus what its
+    # item's `context` function adds for the request.
     assert "card: Hello &lt;b&gt;" in html
+    assert "card: From the module for /" in html
