@@ -35,9 +35,11 @@ test: venv ## Run the full template test suite
 test-fast: venv ## Only the fast tier (rendering, questions, wiring)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m "not slow and not update" $(ARGS)
 
-lint: venv ## Lint the template's own Python (tests, benchmarks)
+lint: venv ## Lint the template's own Python (tests, benchmarks, modules/*/settings.py)
 	$(BIN)/ruff check tests benchmarks
 	$(BIN)/ruff format --check tests benchmarks
+# Module settings, with the generated project's ruff rules (no project rendered).
+	$(BIN)/pytest -q -p no:cacheprovider tests/render/test_module_settings.py -k "not verbatim"
 
 bench: bench-copier bench-first-run bench-queries bench-http ## Print every benchmark's figures (docs/performance.md)
 

@@ -1,0 +1,24 @@
+# Settings of the Billing module. When a project has the module, everything below the
+# marker line goes into config/settings/base.py verbatim (extensions/wiring.jinja).
+# This file is never imported, and this part uses no name from base.py.
+
+# --- Included verbatim into config/settings/base.py below this line ---
+# What each plan allows. A Stripe product belongs to a plan through its metadata key
+# "plan" (e.g. plan=pro, set in the Stripe dashboard); "features" are on/off switches,
+# "limits" are numbers (None means unlimited). Checked with
+# quickscale_modules.billing.services.has_entitlement() / entitlement_limit().
+BILLING_PLANS = {
+    "pro": {
+        "features": ["priority_support", "exports"],
+        "limits": {"projects": 20, "seats": 5},
+    },
+    "business": {
+        "features": ["priority_support", "exports", "sso"],
+        "limits": {"projects": None, "seats": 50},
+    },
+}
+# What users without a subscription get.
+BILLING_FREE_ENTITLEMENTS = {"features": [], "limits": {"projects": 3, "seats": 1}}
+# Subscription statuses that grant the plan's entitlements. Add "past_due" to keep access
+# while Stripe retries a failed renewal payment.
+BILLING_ENTITLED_STATUSES = ["active", "trialing"]
