@@ -31,21 +31,23 @@ from tests.support.browser_support import (
     PHONE,
     REPORT_CSP_VIOLATIONS,
     SCREENSHOTS,
-    STRIPE_PUBLISHABLE_KEY,
-    STRIPE_SECRET_KEY,
-    STRIPE_WEBHOOK_SECRET,
-    FakeStripe,
     Outbox,
     PageChecks,
     ServedProject,
     deliver_webhook,
     http,
-    stripe_fixture,
     totp,
     write_browser_settings,
 )
 from tests.support.helpers import clean_project_env, render, run, shipped_modules
 from tests.support.servers import free_port
+from tests.support.stripe import (
+    STRIPE_PUBLISHABLE_KEY,
+    STRIPE_SECRET_KEY,
+    STRIPE_WEBHOOK_SECRET,
+    StripeServer,
+    stripe_fixture,
+)
 
 # The theme of the all-modules project the journeys run on: the todo theme, which includes the
 # starter's pages (landing, dashboard, account pages) and adds its lists and tasks.
@@ -60,7 +62,7 @@ CATALOG = ["product_pro", "price_pro_month", "price_pro_year", "product_credits"
 class Site:
     served: ServedProject
     outbox: Outbox
-    stripe: FakeStripe | None = None
+    stripe: StripeServer | None = None
 
 
 @pytest.fixture(scope="session")
@@ -124,7 +126,7 @@ def site(template_snapshot, tmp_path_factory, project_python, postgres_url, brow
     run([project_python, "-c",
          "import psycopg, sys; psycopg.connect(sys.argv[1], autocommit=True)"
          ".execute(f'CREATE DATABASE {sys.argv[2]}')", postgres_url, database])  # fmt: skip
-    with FakeStripe() as stripe:
+    with StripeServer() as stripe:
         stripe.add(*(stripe_fixture(name) for name in CATALOG))
         env = {
             **project_env(

@@ -1,16 +1,16 @@
-"""What the browser journeys (test_browser.py) stand on: a served project, its outbox, a fake
-Stripe API over HTTP, and the checks every page visited must pass.
+"""What the browser journeys (tests/e2e/test_browser.py) stand on: a served project, its outbox,
+and the checks every page visited must pass.
 
 Only Stripe is fake: it is the one external service, and it has no offline server. The project's
-own Stripe SDK calls reach `FakeStripe` because the settings module written by
-`write_browser_settings` points `stripe.api_base` at it; dj-stripe, the SDK and the project's code
-run for real. Webhooks are signed exactly as Stripe signs them.
+own Stripe SDK calls reach the payments module's fake, served over HTTP (tests/support/stripe.py),
+because the settings module written by `write_browser_settings` points `stripe.api_base` at it;
+dj-stripe, the SDK and the project's code run for real. Webhooks are signed exactly as Stripe
+signs them.
 """
 
 from __future__ import annotations
 
 import base64
-import copy
 import email
 import hashlib
 import hmac
@@ -21,16 +21,15 @@ import re
 import signal
 import struct
 import subprocess
-import threading
 import time
 import urllib.error
 import urllib.request
 from email.message import Message
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from tests.support.helpers import REPO
+from tests.support.stripe import sign
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Debian's Chromium, never a browser downloaded by Playwright; nothing phones home.
@@ -47,12 +46,6 @@ CHROMIUM_ARGS = [
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
 SCREENSHOTS = Path(os.environ.get("QUICKSCALE_SCREENSHOTS") or REPO / ".cache" / "screenshots")
-
-# Test-mode keys shaped like Stripe's (the payments module's tests use the same ones).
-STRIPE_SECRET_KEY = "sk_test_" + "Qs4mPl3K3y0nlyF0rT3sts00"
-STRIPE_PUBLISHABLE_KEY = "pk_test_" + "Qs4mPl3K3y0nlyF0rT3sts00"
-STRIPE_WEBHOOK_SECRET = "whsec_" + "Qs4mPl3W3bh00kS3cr3tF0rT3sts"
-STRIPE_FIXTURES = REPO / "modules" / "payments" / "tests" / "fixtures"
 
 # Imported last by the served project's settings: production settings, minus what needs HTTPS
 # (the browser talks plain HTTP to 127.0.0.1), plus an outbox folder and the fake Stripe API.
@@ -193,240 +186,10 @@ class Outbox:
         raise AssertionError(f"no email {subject!r} to {to}; the outbox has {subjects}")
 
 
-def stripe_fixture(name: str, **replacements) -> dict:
-    """A Stripe object from the payments module's fixtures; "__KEY__" strings are replaced."""
-    data = json.loads((STRIPE_FIXTURES / f"{name}.json").read_text())
-
-    def fill(value):
-        if isinstance(value, dict):
-            return {k: fill(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [fill(v) for v in value]
-        if isinstance(value, str) and value.startswith("__") and value.endswith("__"):
-            return replacements[value.strip("_").lower()]
-        return value
-
-    return fill(data)
-
-
-def stripe_signature(body: str, secret: str = STRIPE_WEBHOOK_SECRET) -> str:
-    """The Stripe-Signature header Stripe sends: HMAC-SHA256 of "<timestamp>.<body>"."""
-    timestamp = int(time.time())
-    digest = hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256)
-    return f"t={timestamp},v1={digest.hexdigest()}"
-
-
-_ids = itertools.count(1)
-
-_COLLECTIONS = {
-    "accounts": "account",  # Connected accounts: none.
-    "customers": "customer",
-    "products": "product",
-    "prices": "price",
-    "subscriptions": "subscription",
-    "checkout/sessions": "checkout.session",
-    "invoices": "invoice",
-}
-
-
-class FakeStripe:
-    """Stripe's REST API as far as the project uses it, held in memory, served over HTTP.
-
-    GET returns stored objects (and lists of them), POST creates customers and Checkout
-    sessions. A Checkout session's `url` is its success URL: the browser "pays" by being sent
-    straight back, and the test then delivers the webhooks Stripe would send.
-    """
-
-    ACCOUNT = {
-        "id": "acct_QsPlatform000001",
-        "object": "account",
-        "business_profile": {"name": "Acme Cloud", "url": None},
-        "charges_enabled": True,
-        "country": "DE",
-        "created": 1767225600,
-        "default_currency": "eur",
-        "details_submitted": True,
-        "email": "owner@example.com",
-        "metadata": {},
-        "payouts_enabled": True,
-        "settings": {"dashboard": {"display_name": "Acme Cloud", "timezone": "Etc/UTC"}},
-        "type": "standard",
-    }
-
-    def __init__(self):
-        self.objects: dict[str, dict] = {}
-        self.calls: list[tuple[str, str, dict]] = []
-        self.unknown: list[str] = []
-        self.checkout_prices: dict[str, str] = {}  # Checkout session ID -> price ID
-        self.lock = threading.Lock()
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                fake._handle(self, "GET")
-
-            def do_POST(self):  # noqa: N802
-                fake._handle(self, "POST")
-
-            def do_DELETE(self):  # noqa: N802
-                fake._handle(self, "DELETE")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> FakeStripe:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def add(self, *objects: dict) -> None:
-        with self.lock:
-            for obj in objects:
-                self.objects[obj["id"]] = copy.deepcopy(obj)
-
-    def requests(self, method: str, path: str) -> list[dict]:
-        return [params for m, p, params in self.calls if m == method and p == path]
-
-    def _handle(self, handler: BaseHTTPRequestHandler, method: str) -> None:
-        parts = urlsplit(handler.path)
-        length = int(handler.headers.get("Content-Length") or 0)
-        body = handler.rfile.read(length).decode() if length else ""
-        params = dict(parse_qsl(body if method == "POST" else parts.query, keep_blank_values=True))
-        with self.lock:
-            self.calls.append((method, parts.path, params))
-            status, reply = getattr(self, f"_{method.lower()}")(parts.path, params)
-            if status == 404:
-                self.unknown.append(f"{method} {handler.path}")
-        data = json.dumps(reply).encode()
-        handler.send_response(status)
-        handler.send_header("Content-Type", "application/json")
-        handler.send_header("Content-Length", str(len(data)))
-        handler.send_header("Request-Id", "req_fake")
-        handler.end_headers()
-        handler.wfile.write(data)
-
-    @staticmethod
-    def _not_found(what: str) -> tuple[int, dict]:
-        return 404, {
-            "error": {
-                "code": "resource_missing",
-                "message": f"No such object: '{what}'",
-                "type": "invalid_request_error",
-            }
-        }
-
-    def _get(self, path: str, query: dict) -> tuple[int, dict]:
-        if path == "/v1/account":
-            return 200, self.ACCOUNT
-        if path.startswith("/v1/products/") and path.endswith("/features"):
-            return 200, {"object": "list", "data": [], "has_more": False, "url": path}
-        object_id = path.rstrip("/").rsplit("/", 1)[-1]
-        if object_id in self.objects:
-            return 200, self.objects[object_id]
-        collection = path.removeprefix("/v1/").rstrip("/")
-        if collection in _COLLECTIONS:
-            kind = _COLLECTIONS[collection]
-            filters = {k: v for k, v in query.items() if k in ("customer", "subscription")}
-            items = [
-                o
-                for o in self.objects.values()
-                if o["object"] == kind and all(o.get(k) == v for k, v in filters.items())
-            ]
-            return 200, {"object": "list", "data": items, "has_more": False, "url": path}
-        return self._not_found(path)
-
-    def _delete(self, path: str, params: dict) -> tuple[int, dict]:
-        object_id = path.rsplit("/", 1)[-1]
-        obj = self.objects.pop(object_id, None)
-        if obj is None:
-            return self._not_found(object_id)
-        return 200, {"id": object_id, "object": obj["object"], "deleted": True}
-
-    def _post(self, path: str, params: dict) -> tuple[int, dict]:
-        metadata = {k[9:-1]: v for k, v in params.items() if k.startswith("metadata[")}
-        n = next(_ids)
-        now = int(time.time())
-        if path == "/v1/customers":
-            customer = stripe_fixture("customer")
-            customer.update(id=f"cus_QsBrowser{n:09d}", email=params.get("email"))
-            customer.update(metadata=metadata, created=now)
-            self.objects[customer["id"]] = customer
-            return 200, customer
-        if path.startswith("/v1/customers/") and path.rsplit("/", 1)[-1] in self.objects:
-            customer = self.objects[path.rsplit("/", 1)[-1]]
-            customer["metadata"].update(metadata)
-            return 200, customer
-        if path == "/v1/checkout/sessions":
-            session_id = f"cs_test_QsBrowser{n:012d}"
-            session = {
-                "id": session_id,
-                "object": "checkout.session",
-                "mode": params["mode"],
-                "customer": params.get("customer"),
-                "client_reference_id": params.get("client_reference_id"),
-                "metadata": metadata,
-                "status": "open",
-                "payment_status": "unpaid",
-                "livemode": False,
-                "created": now,
-                "success_url": params["success_url"],
-                "cancel_url": params["cancel_url"],
-                # Stripe's hosted page would take the card, then send the browser here.
-                "url": params["success_url"].replace("{CHECKOUT_SESSION_ID}", session_id),
-            }
-            self.objects[session_id] = session
-            self.checkout_prices[session_id] = params["line_items[0][price]"]
-            return 200, session
-        return self._not_found(path)
-
-    def complete_subscription_checkout(self, session_id: str) -> dict:
-        """What Stripe does when the card is accepted: the session completes, a subscription
-        exists. Returns the completed session (the `checkout.session.completed` event's object)."""
-        with self.lock:
-            session = self.objects[session_id]
-            price = self.objects[self.checkout_prices[session_id]]
-            user_id = session["metadata"]["djstripe_subscriber"]
-            subscription = stripe_fixture("subscription", price=price, user=user_id)
-            subscription.update(id=f"sub_QsBrowser{next(_ids):09d}", customer=session["customer"])
-            now = int(time.time())
-            subscription.update(created=now, start_date=now, billing_cycle_anchor=now)
-            item = subscription["items"]["data"][0]
-            item.update(subscription=subscription["id"], created=now)
-            item.update(current_period_start=now, current_period_end=now + 30 * 24 * 3600)
-            subscription["metadata"] = dict(session["metadata"])
-            self.objects[subscription["id"]] = subscription
-            session.update(status="complete", payment_status="paid")
-            session.update(subscription=subscription["id"], amount_total=price["unit_amount"])
-            session["currency"] = price["currency"]
-            return copy.deepcopy(session)
-
-    @staticmethod
-    def event(event_type: str, obj: dict) -> dict:
-        """The envelope Stripe delivers to webhook endpoints."""
-        return {
-            "id": f"evt_QsBrowser{next(_ids):012d}",
-            "object": "event",
-            "api_version": "2026-05-27.dahlia",
-            "created": int(time.time()),
-            "data": {"object": copy.deepcopy(obj)},
-            "livemode": False,
-            "pending_webhooks": 1,
-            "request": {"id": None, "idempotency_key": None},
-            "type": event_type,
-        }
-
-
 def deliver_webhook(served: ServedProject, payload: dict) -> tuple[int, bytes]:
     """POST an event to the project's webhook endpoint, signed like Stripe signs it."""
     body = json.dumps(payload)
-    headers = {"Content-Type": "application/json", "Stripe-Signature": stripe_signature(body)}
+    headers = {"Content-Type": "application/json", "Stripe-Signature": sign(body)}
     status, _headers, content = http("POST", served.url("/payments/webhook/"), body.encode(),
                                      headers)  # fmt: skip
     return status, content
