@@ -5,6 +5,7 @@ tests/support/update_support.py), never taken from tags in this repository. Hand
 the answers file on both update paths are in test_update_hand_edits.py.
 """
 
+import functools
 import shutil
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from tests.support.helpers import (
     shipped_modules,
     with_requirements,
 )
+from tests.support.shipped import SHIPPED_DIRS, generated_path
 from tests.support.update_support import (
     DASHBOARD,
     EXIT_CONFLICTS,
@@ -348,38 +350,73 @@ def shipped_commit(n: int):
     return find
 
 
+@functools.cache
+def generated_files(clone: Path, commit: str) -> frozenset[str]:
+    """What a project generated from `commit` could contain, by generated path."""
+    listed = git(clone, "ls-tree", "-r", "-z", "--name-only", commit, "--", *SHIPPED_DIRS)
+    return frozenset(generated_path(path) for path in listed.split("\0") if path)
+
+
+@functools.cache
 def before_the_oldest_rename(clone: Path) -> str:
-    """The commit just before the oldest shipped file listed in migration-notes.yml went
-    away (renamed or removed): an upgrade from there crosses every recorded rename."""
-    renamed = (yaml.safe_load((REPO / "migration-notes.yml").read_text()) or {}).get("files")
-    removals = [
-        git(clone, "--literal-pathspecs", "log", "-1", "--format=%H", "--", path).strip()
-        for path in renamed or {}
-    ]
-    removals = [commit for commit in removals if commit]
-    if not removals:
+    """The newest commit that still ships the file listed in migration-notes.yml that went
+    away (renamed or removed) first: an upgrade from there crosses every recorded rename.
+
+    The notes name generated paths, which the repository's own paths may not match (the
+    folders were reorganised), so each commit's files are mapped with generated_path().
+    """
+    noted = (yaml.safe_load((REPO / "migration-notes.yml").read_text()) or {}).get("files")
+    commits = git(clone, "rev-list", "--topo-order", "HEAD", "--", *SHIPPED_DIRS).split()
+    pending = set(noted or {}) - generated_files(clone, "HEAD")  # still shipped: not gone
+    last_shipped_in = {}
+    for commit in commits:
+        if not pending:
+            break
+        found = pending & generated_files(clone, commit)
+        last_shipped_in.update(dict.fromkeys(found, commit))
+        pending -= found
+    if not last_shipped_in:
         return ""
-    oldest = min(removals, key=lambda c: int(git(clone, "rev-list", "--count", c)))
-    return git(clone, "rev-parse", f"{oldest}~1").strip()
+    return max(last_shipped_in.values(), key=commits.index)  # the oldest of them
 
 
-@pytest.mark.parametrize(
-    "start",
-    [shipped_commit(0), shipped_commit(1), shipped_commit(2), before_the_oldest_rename],
-    ids=["shipped-commit-1", "shipped-commit-2", "shipped-commit-3", "before-renamed-files"],
-)
-def test_upgrade_from_an_earlier_commit(start, real_history, tmp_path, project_python,
-                                        project_env):  # fmt: skip
-    clone = real_history
+def exclude_at(clone: Path, commit: str) -> list:
+    return yaml.safe_load(git(clone, "show", f"{commit}:copier.yml")).get("_exclude") or []
+
+
+@functools.cache
+def before_the_exclude_change(clone: Path) -> str:
+    """The newest commit whose copier.yml has another `_exclude` than the current one.
+
+    Copier renders a project's old version with the new version's `_exclude` added
+    (copier-org discussion 2345): a pattern that needs an answer the old version does not
+    have (a new hidden question) hides old files, and the update then takes them for the
+    user's own, so every change the release makes to them conflicts and nothing in them
+    is deleted. Upgrading from here crosses the newest `_exclude` change.
+    """
+    current = exclude_at(clone, "HEAD")
+    same = ""
+    for commit in git(clone, "rev-list", "--topo-order", "HEAD", "--", "copier.yml").split():
+        if exclude_at(clone, commit) != current:
+            return git(clone, "rev-parse", f"{same}~1").strip() if same else ""
+        same = commit
+    return ""
+
+
+def start_from(start, clone: Path, project: Path, **answers) -> Path:
+    """A client project generated from the commit `start` finds, tagged v0.0.1."""
     previous = start(clone)
     if not previous:
         pytest.skip(f"no such commit in this history ({start.__name__})")
     git(clone, "tag", "-f", "v0.0.1", previous)
-    project = tmp_path / "client_acme"
     try:
-        generate(clone, project, ref="v0.0.1")
+        return generate(clone, project, ref="v0.0.1", **answers)
     except Exception as exc:  # noqa: BLE001 - an unrenderable pre-release commit
         pytest.skip(f"commit {previous[:8]} does not render a project: {exc}")
+
+
+def client_work(project: Path) -> None:
+    """Edits on lines a release should not need to touch, in every ownership zone."""
     edit(
         project / "config/settings/base.py",
         'LOGOUT_REDIRECT_URL = "home"\n',
@@ -391,22 +428,114 @@ def test_upgrade_from_an_earlier_commit(start, real_history, tmp_path, project_p
     # An edit inside the theme: its folder must survive a renamed symlink in the template.
     theme_views = project / "quickscale_themes/starter/views.py"
     theme_views.write_text("# Acme: landing tweaks.\n" + theme_views.read_text())
-    commit_all(project, "Client work")
 
-    make_update(project, project_python, "--vcs-ref", "v0.0.2")
 
+def assert_client_work_kept(project: Path, project_python: Path, project_env: dict) -> None:
     assert "ACME_ROLLOUT = True" in (project / "config/settings/base.py").read_text()
     assert (project / "config/settings/custom.py").read_text() == "ACME_CUSTOM = 1\n"
     assert (project / "client_acme/views.py").read_text() == "ACME = True\n"
     assert (project / "templates/acme.html").exists()
+    theme_views = project / "quickscale_themes/starter/views.py"
     assert theme_views.read_text().startswith("# Acme: landing tweaks.\n")
     assert not list(project.rglob("*.rej"))
     # These edits sit on lines a release should not need to touch; a conflict here means
     # the release would conflict in most client projects: rethink it or document it.
     assert not git(project, "diff", "--name-only", "--diff-filter=U").strip()
+    markers = git(project, "grep", "--untracked", "-n", "^<<<<<<<", check=False)
+    assert not markers, markers
+    assert yaml.safe_load((project / ".copier-answers.yml").read_text())["_commit"] == "v0.0.2"
+    run([project_python, "manage.py", "check"], project, project_env)
     tests = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider"], project,
                 project_env)  # fmt: skip
     assert " passed" in tests.stdout and "failed" not in tests.stdout
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        shipped_commit(0),
+        shipped_commit(1),
+        shipped_commit(2),
+        before_the_oldest_rename,
+        before_the_exclude_change,
+    ],  # fmt: skip
+    ids=[
+        "shipped-commit-1",
+        "shipped-commit-2",
+        "shipped-commit-3",
+        "before-renamed-files",
+        "before-exclude-change",
+    ],  # fmt: skip
+)
+def test_upgrade_from_an_earlier_commit(start, real_history, tmp_path, project_python,
+                                        project_env):  # fmt: skip
+    project = start_from(start, real_history, tmp_path / "client_acme")
+    client_work(project)
+    commit_all(project, "Client work")
+
+    make_update(project, project_python, "--vcs-ref", "v0.0.2")
+
+    assert_client_work_kept(project, project_python, project_env)
+
+
+def kept_files(output: str) -> list[str]:
+    """The files `make update` lists as removed by the template but kept as changed."""
+    lines = output.splitlines()
+    start = next((i for i, line in enumerate(lines) if "you had changed them" in line), None)
+    if start is None:
+        return []
+    listing = []
+    for line in lines[start + 2 :]:  # after the two-line heading
+        if not line.startswith("  "):
+            break
+        listing.append(line.strip())
+    return listing
+
+
+@pytest.mark.skipif(
+    not {"api", "billing"} <= set(shipped_modules()), reason="api and billing are not shipped"
+)
+@pytest.mark.parametrize(
+    "start",
+    [before_the_oldest_rename, before_the_exclude_change],
+    ids=["before-renamed-files", "before-exclude-change"],
+)
+def test_upgrade_from_an_earlier_commit_with_the_moved_api_files(
+    start, real_history, tmp_path, project_python, project_env
+):
+    """The files migration-notes.yml records as moved (the starter's API endpoints went into
+    the api and billing modules): an edited one is kept and named, an untouched one goes,
+    and the project works on the new layout with every other edit in place."""
+    project = start_from(start, real_history, tmp_path / "client_acme",
+                         theme="todo", modules=["auth", "api", "payments", "billing"])  # fmt: skip
+    starter = project / "quickscale_themes/starter"
+    edited, untouched = starter / "api.py", starter / "billing_api.py"
+    assert edited.exists() and untouched.exists(), "the start commit ships the moved files"
+    client_work(project)
+    endpoint = (
+        "\n\n# Acme: a health endpoint for our uptime monitor.\n"
+        "def acme_ping(request):\n"
+        '    return Response({"pong": True})\n'
+    )
+    edited.write_text(edited.read_text() + endpoint)
+    commit_all(project, "Client work, an endpoint of our own")
+
+    result = make_update(project, project_python, "--vcs-ref", "v0.0.2", check=False)
+
+    output = result.stdout + result.stderr
+    # A file the template removed but the user changed is put back and named; the exit code
+    # is the one for "something to resolve" (update.py, summarize()).
+    assert result.returncode == EXIT_CONFLICTS, output
+    assert kept_files(result.stdout) == ["quickscale_themes/starter/api.py"], output
+    assert edited.read_text().endswith(endpoint)
+    assert not untouched.exists(), "an unedited moved file goes"
+    assert not (starter / "tests/test_billing_api.py").exists()
+    assert not (starter / "tests/test_api.py").exists()
+    assert (project / "quickscale_modules/api/me.py").is_file()
+    assert (project / "quickscale_modules/billing/api.py").is_file()
+    assert (project / "quickscale_modules/api/tests/test_me.py").is_file()
+    assert (project / "quickscale_modules/billing/tests/test_api.py").is_file()
+    assert_client_work_kept(project, project_python, project_env)
 
 
 @pytest.mark.parametrize("update_path", ["make-update", "plain-copier-update"])
