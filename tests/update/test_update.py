@@ -403,6 +403,21 @@ def before_the_exclude_change(clone: Path) -> str:
     return ""
 
 
+def before_the_single_symlinks(clone: Path) -> str:
+    """The newest commit where template/quickscale_modules was a folder of one conditional
+    symlink per module (issue 14 made it one symlink to modules/, with _exclude choosing
+    the folders): upgrading from there crosses that re-layout."""
+    became_a_symlink = ""
+    for commit in git(clone, "rev-list", "HEAD", "--", "template/quickscale_modules").split():
+        listing = git(clone, "ls-tree", commit, "template/quickscale_modules").split()
+        if listing and listing[0] == "040000":
+            return (
+                git(clone, "rev-parse", f"{became_a_symlink}~1").strip() if became_a_symlink else ""
+            )
+        became_a_symlink = commit
+    return ""
+
+
 def start_from(start, clone: Path, project: Path, **answers) -> Path:
     """A client project generated from the commit `start` finds, tagged v0.0.1."""
     previous = start(clone)
@@ -458,6 +473,7 @@ def assert_client_work_kept(project: Path, project_python: Path, project_env: di
         shipped_commit(2),
         before_the_oldest_rename,
         before_the_exclude_change,
+        before_the_single_symlinks,
     ],  # fmt: skip
     ids=[
         "shipped-commit-1",
@@ -465,6 +481,7 @@ def assert_client_work_kept(project: Path, project_python: Path, project_env: di
         "shipped-commit-3",
         "before-renamed-files",
         "before-exclude-change",
+        "before-single-symlinks",
     ],  # fmt: skip
 )
 def test_upgrade_from_an_earlier_commit(start, real_history, tmp_path, project_python,
@@ -497,8 +514,8 @@ def kept_files(output: str) -> list[str]:
 )
 @pytest.mark.parametrize(
     "start",
-    [before_the_oldest_rename, before_the_exclude_change],
-    ids=["before-renamed-files", "before-exclude-change"],
+    [before_the_oldest_rename, before_the_single_symlinks],
+    ids=["before-renamed-files", "before-single-symlinks"],
 )
 def test_upgrade_from_an_earlier_commit_with_the_moved_api_files(
     start, real_history, tmp_path, project_python, project_env
