@@ -8,11 +8,11 @@ BIN := $(VENV)/bin
 DEMO ?= demo
 PORT ?= 8000
 
-.PHONY: help venv demo test test-fast lint bench bench-copier bench-first-run bench-queries \
-	bench-http docs docs-serve shipped clean
+.PHONY: help venv demo test test-render test-fast test-project test-update test-e2e lint bench \
+	bench-copier bench-first-run bench-queries bench-http docs docs-serve shipped clean
 
 help: ## List the commands
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +29,23 @@ demo: venv ## Generate ./demo from this working tree (defaults) and serve it on 
 	$(BIN)/copier copy --defaults --vcs-ref HEAD --quiet -d project_name="QuickScale Demo" "$(CURDIR)" $(DEMO)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(MAKE) -C $(DEMO) run PORT=$(PORT)
 
-test: venv ## Run the full template test suite
+# The suite's tiers are folders of tests/ and pytest markers (tests/conftest.py); ARGS go to pytest.
+test: venv ## Run the full template test suite: every tier (what CI runs)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(ARGS)
 
-test-fast: venv ## Only the fast tier (rendering, questions, wiring)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m "not slow and not update" $(ARGS)
+test-render: venv ## Render tier: renders, validators, wiring, discipline; no installs, < 1 min
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m render -n auto --dist loadgroup $(ARGS)
+
+test-fast: test-render ## Same as test-render
+
+test-project: venv ## Project tier: generated projects installed and run; the docs built
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m project $(ARGS)
+
+test-update: venv ## Update tier: copier update and make update across template versions
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m update $(ARGS)
+
+test-e2e: venv ## E2E tier: browser journeys, Docker image, load, shared rate limits
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m e2e $(ARGS)
 
 lint: venv ## Lint the template's own Python (tests, benchmarks, modules/*/settings.py)
 	$(BIN)/ruff check tests benchmarks
