@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from fnmatch import fnmatch
 from pathlib import Path
 
 import yaml
@@ -23,6 +24,8 @@ SHIPPED_DIRS = ("template", "modules", "themes")
 # Where each source folder lands in a generated project (template/quickscale_modules and
 # template/quickscale_themes are symlinks to modules/ and themes/).
 DESTINATIONS = {"template/": "", "modules/": "quickscale_modules/", "themes/": "quickscale_themes/"}
+# Source files that _exclude in copier.yml always keeps out of generated projects.
+NEVER_GENERATED = ("quickscale_modules/README.md", "quickscale_modules/*/settings.py")
 CONDITIONAL_NAME = re.compile(r"\{%-? if .*?%\}(.*?)\{%-? endif -?%\}")
 
 
@@ -57,6 +60,7 @@ def shipped_files() -> list[str]:
         {
             generated_path(path)
             for path in set(listed)
+            if not any(fnmatch(generated_path(path), never) for never in NEVER_GENERATED)
             # Symlinked folders are the repository's structure, not something users receive.
             if (REPO / path).is_file()
             or ((REPO / path).is_symlink() and not (REPO / path).is_dir())
