@@ -95,6 +95,6 @@ def test_base_py_receives_each_fragment_verbatim(template_snapshot, tmp_path):
         if not path.exists():
             continue
         label = yaml.safe_load((path.parent / "module.yml").read_text()).get("label") or name
-        heading = f"\n\n# --- {label} module (quickscale_modules/{name}/settings.py) ---\n"
+        heading = f"\n\n# --- {label} module (from QuickScale's modules/{name}/settings.py) ---\n"
         assert heading + fragment(path) + "\n" in base, name
     assert MARKER not in base
