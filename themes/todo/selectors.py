@@ -12,7 +12,12 @@ from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from quickscale_core import extensions
+
 from .models import Task, TodoList
+
+# The plan limit that caps how many lists a user has (with billing: BILLING_PLANS "limits").
+LIST_LIMIT = "projects"
 
 STATUSES = ("open", "done", "overdue", "all")
 DEFAULT_STATUS = "open"
@@ -92,3 +97,13 @@ def overview_for(user) -> dict[str, int]:
         overdue=Count("pk", filter=Q(done=False, due_date__lt=today)),
         done=Count("pk", filter=Q(done=True)),
     ) | {"lists": TodoList.objects.filter(owner=user).count()}
+
+
+def list_limit(user) -> int | None:
+    """How many lists the user may have: None when unlimited (or when no module provides plans)."""
+    return extensions.entitlement_limit(user, LIST_LIMIT)
+
+
+def can_create_list(user) -> bool:
+    limit = list_limit(user)
+    return limit is None or TodoList.objects.filter(owner=user).count() < limit

@@ -16,12 +16,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from quickscale_core import extensions
-
 from .models import Task, TodoList
 
-# The plan limit that caps how many lists a user has (with billing: BILLING_PLANS "limits").
-LIST_LIMIT = "projects"
+# Reads the limit; services.list_limit / can_create_list keep working for older callers.
+from .selectors import can_create_list, list_limit  # noqa: F401
 
 
 class ListLimitReached(Exception):
@@ -31,16 +29,6 @@ class ListLimitReached(Exception):
         self.limit = limit
         noun = "list" if limit == 1 else "lists"
         super().__init__(f"Your plan includes {limit} {noun}. Upgrade to create more.")
-
-
-def list_limit(user) -> int | None:
-    """How many lists the user may have: None when unlimited (or when no module provides plans)."""
-    return extensions.entitlement_limit(user, LIST_LIMIT)
-
-
-def can_create_list(user) -> bool:
-    limit = list_limit(user)
-    return limit is None or TodoList.objects.filter(owner=user).count() < limit
 
 
 def _ensure_owner(user, todo_list: TodoList) -> None:

@@ -69,7 +69,7 @@ def _pricing_url() -> str:
 
 def _lists_context(user, form: ListForm | None = None, limit_error: str = "") -> dict:
     lists = list(selectors.lists_for(user))
-    limit = services.list_limit(user)
+    limit = selectors.list_limit(user)
     return {
         "lists": lists,
         "list_form": form or ListForm(),

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from quickscale_core.extensions import page_url
-from quickscale_themes.todo import services
+from quickscale_themes.todo import selectors, services
 from quickscale_themes.todo.models import TodoList
 
 from .conftest import api_mounted
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def limit(user):
-    limit = services.list_limit(user)
+    limit = selectors.list_limit(user)
     if limit is None:
         pytest.skip("no module provides plans in this project: lists are unlimited")
     return limit
@@ -30,7 +30,7 @@ def full(user, limit):
 
 
 def test_the_service_refuses_lists_beyond_the_plan(full, limit):
-    assert not services.can_create_list(full)
+    assert not selectors.can_create_list(full)
     with pytest.raises(services.ListLimitReached, match=f"Your plan includes {limit} list"):
         services.create_list(full, name="One too many")
     assert TodoList.objects.filter(owner=full).count() == limit

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from quickscale_themes.todo import services
+from quickscale_themes.todo import selectors, services
 from quickscale_themes.todo.models import Task
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +157,7 @@ def test_without_plans_there_is_no_list_limit(user, settings):
 
     if extensions.provider("entitlements"):
         pytest.skip("a module provides plans: test_plan_limit.py covers the limit")
-    assert services.list_limit(user) is None
+    assert selectors.list_limit(user) is None
     for number in range(12):
         services.create_list(user, name=f"List {number}")
-    assert services.can_create_list(user)
+    assert selectors.can_create_list(user)
