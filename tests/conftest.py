@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import jinja_cache
 from tests.support.helpers import CACHE, REPO, add_fixture_modules, clean_project_env, render, run
 from tests.support.matrix import COMBINATIONS, combination_id
 from tests.support.servers import PostgresServer, postgres_bin_or_skip
@@ -34,6 +35,11 @@ RENDER_TIER_FORBIDS = {"project_python", "postgres_url"}
 
 # Fixture modules are copied into generated projects and tested there, not here.
 collect_ignore = ["fixtures"]
+
+
+def pytest_configure(config):
+    # Copier's renders in this process compile each Jinja source once (same output, half the time).
+    jinja_cache.install()
 
 
 def pytest_collection_modifyitems(config, items):
