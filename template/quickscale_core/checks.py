@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.checks import Error, Warning, register
 from yaml import YAMLError
 
-from .extensions import installed_modules
+from .extensions import ManifestError, installed_modules, manifests
 from .project import (
     ANSWERS_FILE,
     APPLIED_FILE,
@@ -99,6 +99,38 @@ def module_problems(root: Path, wired: list[str]) -> list:
                 id="quickscale.E004",
             )
         )
+    return problems
+
+
+@register()
+def manifests_are_well_formed(app_configs, **kwargs) -> list:
+    """A module.yml or theme.yml broken by an edit stops `check`, `runserver` and `migrate`
+    with the file and the fix, instead of failing the first page that reads it."""
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+
+    hint = "Fix the manifest as QuickScale's docs/modules/extension-points.md shows."
+    try:
+        loaded = manifests()
+    except ManifestError as exc:
+        return [Error(str(exc), hint=hint, id="quickscale.E007")]
+    problems = []
+    for manifest in loaded:
+        for point, items in manifest.contributes.items():
+            for item in items:
+                if "template" not in item:
+                    continue
+                try:
+                    get_template(item["template"])
+                except TemplateDoesNotExist:
+                    problems.append(
+                        Error(
+                            f"{manifest.app} contributes the template {item['template']} to "
+                            f"{point}, and no template folder has it.",
+                            hint=hint,
+                            id="quickscale.E007",
+                        )
+                    )
     return problems
 
 

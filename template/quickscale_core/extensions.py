@@ -74,21 +74,62 @@ def _manifests(installed: tuple[str, ...]) -> list[Manifest]:
     return found
 
 
+# What each extension point's items must have (docs/modules/extension-points.md).
+REQUIRED_FIELDS = {"nav": {"label", "url"}, "api_routes": {"include"}}
+TEMPLATE_FIELDS = {"template"}
+TEXT_FIELDS = {"label", "url", "template", "context", "include", "prefix", "when"}
+
+
 def _load(app: str, position: int, manifest_path: Path) -> Manifest:
-    data = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) or {}
+    """One manifest's extension-point sections, checked so that a malformed manifest is
+    a ManifestError naming the file (a system check reports it), never a 500 later."""
+
+    def refuse(problem: str) -> ManifestError:
+        root = Path(__file__).resolve().parent.parent
+        shown = (
+            manifest_path.relative_to(root) if manifest_path.is_relative_to(root) else manifest_path
+        )
+        return ManifestError(f"{shown}: {problem}")
+
+    try:
+        data = yaml.safe_load(manifest_path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise refuse(f"not valid YAML ({exc.__class__.__name__}).") from exc
+    if not isinstance(data, dict):
+        raise refuse("must be a YAML mapping.")
     contributes = data.get("contributes") or {}
+    if not isinstance(contributes, dict):
+        raise refuse("`contributes` must map extension points to lists of items.")
+    for key in ("pages", "provides"):
+        section = data.get(key) or {}
+        if not isinstance(section, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in section.items()
+        ):
+            raise refuse(f"`{key}` must map names to dotted names or URL names.")
     for point, items in contributes.items():
+        if not isinstance(items, list | type(None)):
+            raise refuse(f"contributes.{point} must be a list of items.")
         for item in items or []:
+            if not isinstance(item, dict):
+                raise refuse(f"contributes.{point} items must be mappings, not {item!r}.")
+            missing = REQUIRED_FIELDS.get(point, TEMPLATE_FIELDS) - set(item)
+            if missing:
+                raise refuse(f"contributes.{point} items need {', '.join(sorted(missing))}.")
+            wrong = [k for k in TEXT_FIELDS & set(item) if not isinstance(item[k], str)]
+            if wrong:
+                raise refuse(f"contributes.{point}: {', '.join(sorted(wrong))} must be text.")
+            if not isinstance(item.get("order", DEFAULT_ORDER), int):
+                raise refuse(f"contributes.{point} has `order: {item['order']}`; use a number.")
             audience = item.get("when", "always")
             if point == "api_routes" and "when" in item:
                 # URL patterns are built once per process, for no particular user.
-                raise ManifestError(
-                    f"{manifest_path}: contributes.api_routes items take no `when`; restrict "
-                    "access with the views' permission classes instead."
+                raise refuse(
+                    "contributes.api_routes items take no `when`; restrict access with the "
+                    "views' permission classes instead."
                 )
             if audience not in AUDIENCES:
-                raise ManifestError(
-                    f"{manifest_path}: contributes.{point} has `when: {audience}`; use one of "
+                raise refuse(
+                    f"contributes.{point} has `when: {audience}`; use one of "
                     f"{', '.join(sorted(AUDIENCES))}."
                 )
     return Manifest(
@@ -157,12 +198,16 @@ def provider(feature: str) -> str | None:
 
 
 def contributed_urlpatterns(point: str) -> list:
-    """URL patterns contributed to `point` ("api_routes"): `prefix` + `include` per item."""
-    return [
-        path(item.get("prefix", ""), include(item["include"]))
-        for item in contributions(point)
-        if "include" in item
-    ]
+    """URL patterns contributed to `point` ("api_routes"): `prefix` + `include` per item.
+
+    A malformed manifest gives no patterns here: URLs load while `manage.py check` runs,
+    and its check quickscale.E007 then names the file instead of a traceback.
+    """
+    try:
+        items = contributions(point)
+    except ManifestError:
+        return []
+    return [path(item.get("prefix", ""), include(item["include"])) for item in items]
 
 
 # ---------- Feature helpers: optional integrations between modules ----------

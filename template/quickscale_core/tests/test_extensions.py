@@ -121,6 +121,63 @@ def test_a_manifest_with_an_unknown_audience_says_what_to_write(tmp_path):
         extensions._load("x", 0, manifest)
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("- just\n- a list\n", "must be a YAML mapping"),
+        ("contributes: [nav]\n", "`contributes` must map extension points"),
+        ("contributes:\n  nav: Pricing\n", "contributes.nav must be a list"),
+        ("contributes:\n  nav: [Pricing]\n", "items must be mappings"),
+        ("contributes:\n  nav:\n    - label: Pricing\n", "contributes.nav items need url"),
+        ("contributes:\n  dashboard_cards:\n    - order: 1\n", "items need template"),
+        ("contributes:\n  nav:\n    - {label: X, url: home, order: first}\n", "use a number"),
+        ("contributes:\n  nav:\n    - {label: X, url: [home]}\n", "url must be text"),
+        ("pages: [pricing]\n", "`pages` must map names"),
+        ("provides:\n  entitlements: 3\n", "`provides` must map names"),
+        ("contributes: {nav: [\n", "not valid YAML"),
+    ],
+)
+def test_a_malformed_manifest_names_the_file_and_the_fix(tmp_path, text, message):
+    manifest = tmp_path / "module.yml"
+    manifest.write_text(text)
+
+    with pytest.raises(ManifestError, match=message) as raised:
+        extensions._load("x", 0, manifest)
+    assert str(raised.value).startswith(f"{manifest}: ")
+
+
+def test_the_system_check_reports_a_malformed_manifest(monkeypatch):
+    from quickscale_core.checks import manifests_are_well_formed
+
+    def broken():
+        raise ManifestError("quickscale_modules/x/module.yml: contributes.nav items need url.")
+
+    monkeypatch.setattr("quickscale_core.checks.manifests", broken)
+
+    [error] = manifests_are_well_formed(None)
+
+    assert error.id == "quickscale.E007" and "module.yml" in error.msg
+
+
+def test_the_system_check_reports_a_contributed_template_that_is_missing(monkeypatch):
+    from quickscale_core.checks import manifests_are_well_formed
+
+    missing = Manifest(
+        "quickscale_modules.x", 0, contributes={"cards": [{"template": "nope.html"}]}
+    )
+    monkeypatch.setattr("quickscale_core.checks.manifests", lambda: [missing])
+
+    [error] = manifests_are_well_formed(None)
+
+    assert error.id == "quickscale.E007" and "nope.html" in error.msg
+
+
+def test_this_projects_manifests_pass_the_system_check():
+    from quickscale_core.checks import manifests_are_well_formed
+
+    assert manifests_are_well_formed(None) == []
+
+
 def test_api_routes_refuse_an_audience(tmp_path):
     manifest = tmp_path / "module.yml"
     manifest.write_text("contributes:\n  api_routes:\n    - include: x.api\n      when: staff\n")
