@@ -4,21 +4,11 @@ They exist when the project has an API to mount them (module.yml, contributes: a
 """
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
+from quickscale_core.testing import needs_url
 
-def _mounted() -> bool:
-    try:
-        reverse("api_me_plan")
-    except NoReverseMatch:
-        return False
-    return True
-
-
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not _mounted(), reason="no module mounts API routes in this project"),
-]
+pytestmark = [pytest.mark.django_db, needs_url("api_me_plan")]
 
 
 @pytest.fixture

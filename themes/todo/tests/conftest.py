@@ -1,21 +1,10 @@
 import pytest
-from django.urls import NoReverseMatch, reverse
 
+from quickscale_core.testing import needs_url
 from quickscale_themes.todo import services
 
-
-def _api_is_mounted() -> bool:
-    # theme.yml contributes the API (contributes: api_routes); a module mounts it, if any.
-    try:
-        reverse("api_todo_list-list")
-    except NoReverseMatch:
-        return False
-    return True
-
-
-api_mounted = pytest.mark.skipif(
-    not _api_is_mounted(), reason="no module mounts the theme's API in this project"
-)
+# theme.yml contributes the API (contributes: api_routes); a module mounts it, if any.
+api_mounted = needs_url("api_todo_list-list", "no module mounts the theme's API in this project")
 
 
 @pytest.fixture
