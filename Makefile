@@ -34,7 +34,7 @@ test: venv ## Run the full template test suite: every tier (what CI runs)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(ARGS)
 
 test-render: venv ## Render tier: renders, validators, wiring, discipline; no installs, < 1 min
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m render -n auto --dist loadgroup $(ARGS)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m render -n auto --dist worksteal $(ARGS)
 
 test-fast: test-render ## Same as test-render
 

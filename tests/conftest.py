@@ -42,9 +42,9 @@ def pytest_configure(config):
     jinja_cache.install()
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects by these markers
 def pytest_collection_modifyitems(config, items):
     """Mark each test with the tier of its folder (tests/<tier>/...)."""
-    xdist = config.pluginmanager.hasplugin("xdist")
     for item in items:
         path = Path(item.path).resolve()
         if not path.is_relative_to(TESTS):
@@ -63,11 +63,6 @@ def pytest_collection_modifyitems(config, items):
                 f"{item.nodeid} uses {', '.join(sorted(needs))}: the render tier installs and "
                 "serves nothing; move the test to tests/project/ (or a later tier)"
             )
-        if xdist and "rendered" in getattr(item, "fixturenames", ()):
-            # Under `pytest -n` (make test-render: --dist loadgroup), one worker renders each
-            # combination and runs every test of it.
-            answers = item.callspec.params["rendered"]
-            item.add_marker(pytest.mark.xdist_group(combination_id(answers)))
 
 
 @pytest.fixture(scope="session")
