@@ -1,6 +1,8 @@
 import logging
+from pathlib import Path
 
 from django.apps import AppConfig
+from django.utils.autoreload import autoreload_started
 
 
 class QuickscaleCoreConfig(AppConfig):
@@ -19,3 +21,13 @@ class QuickscaleCoreConfig(AppConfig):
         access_log = logging.getLogger("gunicorn.access")
         if not any(isinstance(f, RedactSecretPaths) for f in access_log.filters):
             access_log.addFilter(RedactSecretPaths())
+
+        # runserver restarts when a manifest changes: they are read once per process.
+        autoreload_started.connect(watch_manifests)
+
+
+def watch_manifests(sender, **kwargs) -> None:
+    root = Path(__file__).resolve().parent.parent
+    sender.watch_dir(root, "*/module.yml")
+    sender.watch_dir(root / "quickscale_modules", "*/module.yml")
+    sender.watch_dir(root / "quickscale_themes", "*/theme.yml")

@@ -11,7 +11,7 @@ from pathlib import Path
 from django.core.checks import Error, Warning, register
 from yaml import YAMLError
 
-from .extensions import ManifestError, installed_modules, manifests
+from .extensions import KNOWN_POINTS, ManifestError, installed_modules, manifests
 from .project import (
     ANSWERS_FILE,
     APPLIED_FILE,
@@ -106,9 +106,6 @@ def module_problems(root: Path, wired: list[str]) -> list:
 def manifests_are_well_formed(app_configs, **kwargs) -> list:
     """A module.yml or theme.yml broken by an edit stops `check`, `runserver` and `migrate`
     with the file and the fix, instead of failing the first page that reads it."""
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import get_template
-
     hint = "Fix the manifest as QuickScale's docs/modules/extension-points.md shows."
     try:
         loaded = manifests()
@@ -116,22 +113,67 @@ def manifests_are_well_formed(app_configs, **kwargs) -> list:
         return [Error(str(exc), hint=hint, id="quickscale.E007")]
     problems = []
     for manifest in loaded:
-        for point, items in manifest.contributes.items():
-            for item in items:
-                if "template" not in item:
-                    continue
+        problems += [Error(p, hint=hint, id="quickscale.E007") for p in _broken(manifest)]
+        problems += [Warning(p, hint=hint, id="quickscale.W002") for p in _suspicious(manifest)]
+    return problems
+
+
+def _broken(manifest) -> list[str]:
+    """What would make a page fail: a template or a context function that is not there."""
+    from django.template import TemplateDoesNotExist
+    from django.template.loader import get_template
+    from django.utils.module_loading import import_string
+
+    found = []
+    for point, items in manifest.contributes.items():
+        for item in items:
+            where = f"{manifest.app} contributes to {point}"
+            if "template" in item:
                 try:
                     get_template(item["template"])
                 except TemplateDoesNotExist:
-                    problems.append(
-                        Error(
-                            f"{manifest.app} contributes the template {item['template']} to "
-                            f"{point}, and no template folder has it.",
-                            hint=hint,
-                            id="quickscale.E007",
-                        )
+                    found.append(f"{where} the template {item['template']}, which no folder has.")
+            if "context" in item:
+                try:
+                    import_string(item["context"])
+                except ImportError:
+                    found.append(
+                        f"{where} with context {item['context']}, which is not importable."
                     )
-    return problems
+    return found
+
+
+def _suspicious(manifest) -> list[str]:
+    """What silently shows nothing: an unknown point (a typo?), a URL name that does not
+    resolve (a nav link is left out; a named page answers "")."""
+    from django.urls import NoReverseMatch, reverse
+
+    def resolves(name: str) -> bool:
+        try:
+            reverse(name)
+        except NoReverseMatch:
+            return False
+        return True
+
+    found = [
+        f"{manifest.app} contributes to the extension point {point!r}, which nothing renders "
+        f"here (known: {', '.join(sorted(KNOWN_POINTS))})."
+        for point in manifest.contributes
+        if point not in KNOWN_POINTS
+    ]
+    found += [
+        f"{manifest.app} links {item.get('label', '')!r} to the URL name {item['url']!r}, "
+        "which does not resolve: the link is left out."
+        for item in manifest.contributes.get("nav", [])
+        if not resolves(item["url"])
+    ]
+    found += [
+        f"{manifest.app} offers the page {page!r} at the URL name {url_name!r}, which does not "
+        "resolve."
+        for page, url_name in manifest.pages.items()
+        if not resolves(url_name)
+    ]
+    return found
 
 
 @register()

@@ -27,6 +27,9 @@ MODULES_PACKAGE = "quickscale_modules"
 MANIFEST_NAMES = ("module.yml", "theme.yml")
 # Who sees a contribution: everybody, visitors who are not signed in, signed-in users, staff.
 AUDIENCES = {"always", "anonymous", "authenticated", "staff"}
+# The points the core, the themes and the api module render. A module may render a point
+# of its own; any other name draws warning quickscale.W002, since it is most likely a typo.
+KNOWN_POINTS = {"nav", "account_sections", "dashboard_cards", "api_routes"}
 DEFAULT_ORDER = 100
 
 
@@ -178,7 +181,7 @@ def contributions(point: str, user: Any = None) -> list[dict]:
 
 
 def page_url(name: str) -> str:
-    """The URL of the named page ("pricing", "account_settings", "signup", "login") from
+    """The URL of the named page ("pricing", "account_settings", "signup", "dashboard") from
     the first installed app whose manifest's `pages:` offers it; "" when none does."""
     for manifest in manifests():
         if name in manifest.pages:

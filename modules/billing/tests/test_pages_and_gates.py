@@ -4,6 +4,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from quickscale_core.testing import skip_if_overridden
 from quickscale_modules.billing import selectors
 from quickscale_modules.payments.tests.stripe_fake import (
     add_customer,
@@ -177,7 +178,11 @@ def test_account_settings_has_a_billing_card(subscribed):
 # The dashboard's gated example
 
 
+DASHBOARD_CARD = "quickscale_billing/partials/dashboard_card.html"
+
+
 def test_dashboard_offers_an_upgrade_on_the_free_plan(member, stripe_settings):
+    skip_if_overridden(DASHBOARD_CARD)
     response = member.get(reverse("dashboard"))
 
     assert "Your plan: Free" in response.text
@@ -186,6 +191,7 @@ def test_dashboard_offers_an_upgrade_on_the_free_plan(member, stripe_settings):
 
 
 def test_dashboard_shows_the_feature_to_subscribers(subscribed):
+    skip_if_overridden(DASHBOARD_CARD)
     response = subscribed.get(reverse("dashboard"))
 
     assert "Your plan: Pro" in response.text
@@ -194,7 +200,7 @@ def test_dashboard_shows_the_feature_to_subscribers(subscribed):
 
 def test_dashboard_card_needs_the_billing_state():
     # Without the context processor's state (e.g. rendered outside a request), no card.
-    html = render_to_string("quickscale_billing/partials/dashboard_card.html", {})
+    html = render_to_string(DASHBOARD_CARD, {})
 
     assert "Your plan:" not in html
 

@@ -163,13 +163,49 @@ def test_the_system_check_reports_a_contributed_template_that_is_missing(monkeyp
     from quickscale_core.checks import manifests_are_well_formed
 
     missing = Manifest(
-        "quickscale_modules.x", 0, contributes={"cards": [{"template": "nope.html"}]}
+        "quickscale_modules.x", 0, contributes={"dashboard_cards": [{"template": "nope.html"}]}
     )
     monkeypatch.setattr("quickscale_core.checks.manifests", lambda: [missing])
 
     [error] = manifests_are_well_formed(None)
 
     assert error.id == "quickscale.E007" and "nope.html" in error.msg
+
+
+def test_the_system_check_reports_what_would_fail_or_show_nothing(monkeypatch):
+    from quickscale_core.checks import manifests_are_well_formed
+
+    odd = Manifest(
+        "quickscale_modules.x",
+        0,
+        contributes={
+            "dashboard_card": [{"template": "quickscale_core/skeleton.html"}],  # typo: no s
+            "nav": [link("Gone", "no-such-page")],
+            "account_sections": [
+                {"template": "quickscale_core/skeleton.html", "context": "no.such.function"}
+            ],
+        },
+        pages={"pricing": "no-such-page"},
+    )
+    monkeypatch.setattr("quickscale_core.checks.manifests", lambda: [odd])
+
+    problems = {(p.id, p.msg.split(",")[0]) for p in manifests_are_well_formed(None)}
+
+    assert problems == {
+        (
+            "quickscale.E007",
+            "quickscale_modules.x contributes to account_sections with context no.such.function",
+        ),
+        (
+            "quickscale.W002",
+            "quickscale_modules.x contributes to the extension point 'dashboard_card'",
+        ),
+        ("quickscale.W002", "quickscale_modules.x links 'Gone' to the URL name 'no-such-page'"),
+        (
+            "quickscale.W002",
+            "quickscale_modules.x offers the page 'pricing' at the URL name 'no-such-page'",
+        ),
+    }
 
 
 def test_this_projects_manifests_pass_the_system_check():
