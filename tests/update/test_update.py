@@ -189,21 +189,22 @@ def test_todo_project_gains_its_api_and_plan_limit_when_modules_are_added(
     project = generate(versions, tmp_path / "client_acme", theme="todo", modules=["auth"])
     theme = project / "quickscale_themes" / "todo"
     limit = 'LIST_LIMIT = "projects"'
-    edit(theme / "services.py", limit, f"{limit}  # Acme: boards")
+    edit(theme / "selectors.py", limit, f"{limit}  # Acme: boards")
     commit_all(project, "Client work on the todo theme")
     set_modules(project, with_requirements("api") + with_requirements("billing"))
     commit_all(project, "Add the API and billing")
 
     make_update(project, project_python)
 
-    # The theme's module-dependent files appear; the client's edit to the theme stays.
-    assert (theme / "api.py").exists() and (theme / "tests" / "test_api.py").exists()
-    assert (theme / "tests" / "test_plan_limit.py").exists()
-    assert "# Acme: boards" in (theme / "services.py").read_text()
+    # The theme's API and plan-limit tests were there all along (skipped); now the API is
+    # mounted and plans exist, so they run. The client's edit to the theme stays.
+    assert "# Acme: boards" in (theme / "selectors.py").read_text()
     run([project_python, "manage.py", "check", "--fail-level", "WARNING"], project, project_env)
-    tests = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+    tests = run([project_python, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
                  "quickscale_themes"], project, project_env)  # fmt: skip
     assert "failed" not in tests.stdout and " passed" in tests.stdout
+    assert "no module mounts the theme's API" not in tests.stdout
+    assert "no module provides plans" not in tests.stdout
 
 
 def test_remove_untouched_module(versions, tmp_path, project_python, project_env):
@@ -657,21 +658,19 @@ def test_an_untouched_file_the_template_deletes_is_deleted(versions, tmp_path, p
     assert "you had changed them" not in result.stdout
 
 
-@pytest.mark.parametrize("change", ["use_docker", "remove-api"])
 def test_files_an_answer_removes_elsewhere_are_checked_for_user_changes(
-    change, versions, tmp_path, project_python
+    versions, tmp_path, project_python
 ):
     """Red team: removing api deleted the theme's api.py the user had extended, because
-    only the module's own folder was checked. Flipping use_docker deletes the Dockerfile."""
-    modules = with_requirements("api") if change == "remove-api" else []
-    project = generate(versions, tmp_path / "client_acme", modules=modules)
-    changed = "quickscale_themes/starter/api.py" if change == "remove-api" else "Dockerfile"
+    only the module's own folder was checked. Since issue 14 no file outside a module's
+    folder depends on the modules answer (tests/render/test_contract.py), but other answers
+    still remove files: flipping use_docker deletes the Dockerfile."""
+    change = "use_docker"
+    project = generate(versions, tmp_path / "client_acme")
+    changed = "Dockerfile"
     with (project / changed).open("a") as handle:
         handle.write("\n# Acme: our own addition\n")
-    if change == "remove-api":
-        set_modules(project, [m for m in modules if m != "api"])
-    else:
-        set_answers(project, use_docker=False)
+    set_answers(project, use_docker=False)
     commit_all(project, f"Client work, then {change}")
     before = head_and_status(project)
 
