@@ -31,8 +31,10 @@ from tests.support.update_support import (
     generate,
     head_and_status,
     make_update,
+    plain_copier_update,
     set_answers,
     set_modules,
+    snapshot,
     user_edits,
 )
 
@@ -679,3 +681,34 @@ def test_files_an_answer_removes_elsewhere_are_checked_for_user_changes(
     assert result.returncode == 2, result.stdout + result.stderr
     assert changed in result.stderr and "--force" in result.stderr
     assert head_and_status(project) == before
+
+
+@pytest.mark.parametrize(
+    ("answers", "data", "folder"),
+    [
+        ({"theme": "todo"}, "theme=starter", "the theme folder quickscale_themes/todo/"),
+        ({}, "project_slug=other_app", "your app client_acme/"),
+    ],
+    ids=["theme", "project_slug"],
+)
+def test_plain_copier_update_refuses_data_that_would_delete_a_folder(
+    answers, data, folder, versions, tmp_path
+):
+    """Red team: `copier update --defaults -d theme=starter` on a todo project deleted 48
+    todo files, edited services and migrations included, and Copier exited 0."""
+    project = generate(versions, tmp_path / "client_acme", **answers)
+    own_code = (
+        project / "quickscale_themes/todo/services.py"
+        if answers
+        else project / "client_acme/views.py"
+    )
+    own_code.write_text(own_code.read_text() + "\n# Acme: months of work\n")
+    commit_all(project, "Client work")
+    before, files = head_and_status(project), snapshot(project)
+
+    result = plain_copier_update(project, "-d", data)
+
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert f"would delete {folder}" in output and "nothing was changed" in output
+    assert head_and_status(project) == before and snapshot(project) == files
