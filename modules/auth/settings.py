@@ -56,6 +56,8 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("AUTH_TRUSTED_PROXY_COUNT", default=0)
 # Announces "sign out everywhere else" (quickscale_modules.auth.signals.sessions_ended), so
 # other modules can drop credentials of their own, such as API keys.
 USERSESSIONS_ADAPTER = "quickscale_modules.auth.adapters.UserSessionsAdapter"
+# Login and callback URLs of a provider without a client ID answer 404 instead of 500.
+SOCIALACCOUNT_ADAPTER = "quickscale_modules.auth.adapters.SocialAccountAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = PROJECT_NAME
 # Providers come from the environment, never from database rows: a provider without a

@@ -65,9 +65,13 @@ def manifests() -> list[Manifest]:
 @cache
 def _manifests(installed: tuple[str, ...]) -> list[Manifest]:
     # Keyed on INSTALLED_APPS, so override_settings in tests sees its own set of apps.
+    # Only the project's own apps count (modules, themes, your apps): a third-party package
+    # that happens to ship a module.yml is not a manifest of ours.
+    root = Path(__file__).resolve().parent.parent
     found = []
     for position, config in enumerate(apps.get_app_configs()):
-        if config.name not in installed:
+        folder = Path(config.path).resolve()
+        if config.name not in installed or not _project_app(folder, root):
             continue
         for name in MANIFEST_NAMES:
             manifest_path = Path(config.path) / name
@@ -81,6 +85,11 @@ def _manifests(installed: tuple[str, ...]) -> list[Manifest]:
 REQUIRED_FIELDS = {"nav": {"label", "url"}, "api_routes": {"include"}}
 TEMPLATE_FIELDS = {"template"}
 TEXT_FIELDS = {"label", "url", "template", "context", "include", "prefix", "when"}
+
+
+def _project_app(folder: Path, root: Path) -> bool:
+    # The project's virtualenv may live inside it (uv's .venv): installed packages are not ours.
+    return folder.is_relative_to(root) and "site-packages" not in folder.parts
 
 
 def _load(app: str, position: int, manifest_path: Path) -> Manifest:

@@ -45,6 +45,13 @@ def modules_on_disk(root: Path | None = None) -> list[str]:
     return sorted(p.parent.name for p in package.glob("*/module.yml"))
 
 
+def installed_modules() -> list[str]:
+    """Kept for code written before quickscale_core.extensions.installed_modules (use that)."""
+    from .extensions import installed_modules as from_settings
+
+    return from_settings()
+
+
 # Conflict markers as Copier (`--conflict inline`) and git write them, at line start.
 CONFLICT_MARKER = r"^(<<<<<<<|>>>>>>>)( |$)"
 # What manage.py and the settings package say when markers stop Python itself.

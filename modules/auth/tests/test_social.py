@@ -26,6 +26,14 @@ def google_only(settings):
     configure_apps(settings, google={"client_id": "google-client-id", "secret": "google-secret"})
 
 
+@pytest.mark.usefixtures("google_only")
+@pytest.mark.parametrize("path", ["/accounts/github/login/", "/accounts/github/login/callback/"])
+def test_an_unconfigured_provider_is_a_404_not_a_500(client, path):
+    # Red team: anyone could make these URLs answer 500 (and email ADMINS each time).
+    assert client.get(path).status_code == 404
+    assert client.post(path).status_code in (404, 405)
+
+
 @pytest.mark.usefixtures("no_providers")
 def test_no_provider_buttons_without_credentials(client):
     for name in ("login", "account_signup"):

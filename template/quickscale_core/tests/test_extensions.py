@@ -214,6 +214,15 @@ def test_this_projects_manifests_pass_the_system_check():
     assert manifests_are_well_formed(None) == []
 
 
+def test_only_the_projects_own_apps_have_manifests(tmp_path):
+    # uv puts the virtualenv inside the project: a package there is not one of ours.
+    assert extensions._project_app(tmp_path / "quickscale_modules" / "billing", tmp_path)
+    assert extensions._project_app(tmp_path / "client_acme", tmp_path)
+    site = tmp_path / ".venv" / "lib" / "python3.11" / "site-packages" / "somepackage"
+    assert not extensions._project_app(site, tmp_path)
+    assert not extensions._project_app(tmp_path.parent / "elsewhere", tmp_path)
+
+
 def test_api_routes_refuse_an_audience(tmp_path):
     manifest = tmp_path / "module.yml"
     manifest.write_text("contributes:\n  api_routes:\n    - include: x.api\n      when: staff\n")
