@@ -11,7 +11,13 @@ from pathlib import Path
 from django.core.checks import Error, Warning, register
 from yaml import YAMLError
 
-from .extensions import KNOWN_POINTS, ManifestError, installed_modules, manifests
+from .extensions import (
+    KNOWN_POINTS,
+    ManifestError,
+    installed_modules,
+    manifests,
+    reverse_or_none,
+)
 from .project import (
     ANSWERS_FILE,
     APPLIED_FILE,
@@ -146,15 +152,6 @@ def _broken(manifest) -> list[str]:
 def _suspicious(manifest) -> list[str]:
     """What silently shows nothing: an unknown point (a typo?), a URL name that does not
     resolve (a nav link is left out; a named page answers "")."""
-    from django.urls import NoReverseMatch, reverse
-
-    def resolves(name: str) -> bool:
-        try:
-            reverse(name)
-        except NoReverseMatch:
-            return False
-        return True
-
     found = [
         f"{manifest.app} contributes to the extension point {point!r}, which nothing renders "
         f"here (known: {', '.join(sorted(KNOWN_POINTS))})."
@@ -165,13 +162,13 @@ def _suspicious(manifest) -> list[str]:
         f"{manifest.app} links {item.get('label', '')!r} to the URL name {item['url']!r}, "
         "which does not resolve: the link is left out."
         for item in manifest.contributes.get("nav", [])
-        if not resolves(item["url"])
+        if reverse_or_none(item["url"]) is None
     ]
     found += [
         f"{manifest.app} offers the page {page!r} at the URL name {url_name!r}, which does not "
         "resolve."
         for page, url_name in manifest.pages.items()
-        if not resolves(url_name)
+        if reverse_or_none(url_name) is None
     ]
     return found
 

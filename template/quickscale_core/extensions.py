@@ -181,9 +181,8 @@ def contributions(point: str, user: Any = None) -> list[dict]:
                 continue
             item = {**item, "app": manifest.app}
             if "url" in item:
-                try:
-                    item["href"] = reverse(item["url"])
-                except NoReverseMatch:
+                item["href"] = reverse_or_none(item["url"])
+                if item["href"] is None:
                     continue
             items.append((item.get("order", DEFAULT_ORDER), manifest.position, item))
     return [item for _, _, item in sorted(items, key=lambda entry: entry[:2])]
@@ -193,12 +192,18 @@ def page_url(name: str) -> str:
     """The URL of the named page ("pricing", "account_settings", "signup", "dashboard") from
     the first installed app whose manifest's `pages:` offers it; "" when none does."""
     for manifest in manifests():
-        if name in manifest.pages:
-            try:
-                return reverse(manifest.pages[name])
-            except NoReverseMatch:
-                continue
+        url = reverse_or_none(manifest.pages[name]) if name in manifest.pages else None
+        if url is not None:
+            return url
     return ""
+
+
+def reverse_or_none(url_name: str) -> str | None:
+    """The URL of `url_name`, or None when it does not resolve in this project."""
+    try:
+        return reverse(url_name)
+    except NoReverseMatch:
+        return None
 
 
 def provider(feature: str) -> str | None:

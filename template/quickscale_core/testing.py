@@ -10,26 +10,23 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.template.loader import get_template
-from django.urls import NoReverseMatch, reverse
 
-
-def url_exists(name: str) -> bool:
-    try:
-        reverse(name)
-    except NoReverseMatch:
-        return False
-    return True
+from quickscale_core.extensions import reverse_or_none
 
 
 def needs_url(name: str, reason: str = "no module mounts API routes in this project"):
     """Skip the marked tests unless the URL name `name` resolves in this project."""
-    return pytest.mark.skipif(not url_exists(name), reason=reason)
+    return pytest.mark.skipif(reverse_or_none(name) is None, reason=reason)
 
 
 def skip_if_overridden(template_name: str) -> None:
     """Skip the calling test when the project's templates/ folder overrides `template_name`:
     the module's expectations about that template no longer apply to this project."""
-    origin = Path(get_template(template_name).origin.name)
+    skip_if_client_template(Path(get_template(template_name).origin.name))
+
+
+def skip_if_client_template(origin: Path) -> None:
+    """Skip the calling test when the template file `origin` is the project's own override."""
     client_templates = Path(settings.BASE_DIR) / "templates"
     if client_templates in origin.parents:
-        pytest.skip(f"{template_name} is overridden in templates/")
+        pytest.skip(f"{origin.relative_to(client_templates)} is overridden in templates/")

@@ -7,6 +7,7 @@ file names never encode module combinations.
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -16,9 +17,24 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 MODULES = sorted(p.name for p in (REPO / "modules").iterdir() if (p / "module.yml").exists())
 THEMES = sorted(p.name for p in (REPO / "themes").iterdir() if (p / "theme.yml").exists())
-POINTS = {"nav", "account_sections", "dashboard_cards", "api_routes"}
-AUDIENCES = {"always", "anonymous", "authenticated", "staff"}
 TEXT_SUFFIXES = {".py", ".html", ".txt", ".yml", ".js", ".css", ".md", ".jinja"}
+
+
+def core_rules() -> dict:
+    """The manifest rules as the core states them (extensions.py), read without Django, which
+    the template's own venv lacks: one statement of the rules, checked before any render."""
+    tree = ast.parse((REPO / "template/quickscale_core/extensions.py").read_text())
+    return {
+        node.targets[0].id: ast.literal_eval(node.value)
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        and isinstance(node.targets[0], ast.Name)
+        and node.targets[0].id
+        in {"KNOWN_POINTS", "AUDIENCES", "REQUIRED_FIELDS", "TEMPLATE_FIELDS", "DEFAULT_ORDER"}
+    }
+
+
+RULES = core_rules()
 
 
 def manifest(kind: str, name: str) -> dict:
@@ -120,11 +136,12 @@ def test_no_file_name_encodes_a_module_choice():
 def test_manifest_contributions_are_well_formed(kind, name):
     data = manifest(kind, name)
     for point, items in (data.get("contributes") or {}).items():
-        assert point in POINTS, f"{kind}/{name}: unknown extension point {point!r}; use {POINTS}"
+        known = RULES["KNOWN_POINTS"]
+        assert point in known, f"{kind}/{name}: unknown extension point {point!r}; use {known}"
         for item in items:
-            assert item.get("when", "always") in AUDIENCES, (kind, name, item)
-            assert isinstance(item.get("order", 100), int), (kind, name, item)
-            needs = {"nav": {"label", "url"}, "api_routes": {"include"}}.get(point, {"template"})
+            assert item.get("when", "always") in RULES["AUDIENCES"], (kind, name, item)
+            assert isinstance(item.get("order", RULES["DEFAULT_ORDER"]), int), (kind, name, item)
+            needs = RULES["REQUIRED_FIELDS"].get(point, RULES["TEMPLATE_FIELDS"])
             if point == "api_routes":
                 assert "when" not in item, f"{kind}/{name}: api_routes items take no `when`"
             assert needs <= set(item), f"{kind}/{name}: {point} items need {sorted(needs)}"

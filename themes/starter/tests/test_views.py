@@ -12,6 +12,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from quickscale_core.extensions import page_url
+from quickscale_core.testing import skip_if_client_template
 
 # The theme package: templates found under it are the theme's, not Django's built-in ones.
 THEME_DIR = Path(__file__).resolve().parent.parent
@@ -38,9 +39,7 @@ def _template_paths(response):
 def _assert_from_theme(path):
     # A template in the project's own templates/ folder wins over the theme's; the theme's
     # expectations no longer apply to that page, so the test steps aside instead of failing.
-    client_templates = Path(django_settings.BASE_DIR) / "templates"
-    if client_templates in path.parents:
-        pytest.skip(f"{path.relative_to(client_templates)} is overridden in templates/")
+    skip_if_client_template(path)
     assert THEME_DIR in path.parents, path
 
 
