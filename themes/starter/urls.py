@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
 
@@ -8,4 +8,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/status/", views.dashboard_status, name="dashboard_status"),
+    # The project's own React pages (React frontend only; a 404 with HTMX).
+    re_path(r"^app/", views.app_page, name="app"),
 ]

@@ -4,7 +4,10 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -20,7 +23,25 @@ def dashboard(request):
     return render(request, "starter/dashboard.html")
 
 
+@login_required
+def app_page(request):
+    """/app/...: pages the project's own React code registers (its frontend/index.tsx). Only the
+    React frontend ships the page that hosts them; with HTMX these URLs are a 404."""
+    try:
+        template = get_template("starter/app.html")
+    except TemplateDoesNotExist:
+        raise Http404 from None
+    return HttpResponse(template.render({}, request))
+
+
+def _wants_json(request) -> bool:
+    # The React dashboard asks for JSON; browsers' own requests never start with it.
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
 def dashboard_status(request):
+    if not request.user.is_authenticated and _wants_json(request):
+        return JsonResponse({"detail": "Sign in to see the system status."}, status=401)
     if not request.user.is_authenticated:
         if request.htmx:
             # A plain redirect would be followed by the XHR and the login page swapped into the
@@ -29,6 +50,10 @@ def dashboard_status(request):
         return redirect_to_login(request.get_full_path())
 
     context = {"status": _system_status(show_internals=request.user.is_staff)}
+    if _wants_json(request):
+        response = JsonResponse(context["status"])
+        patch_vary_headers(response, ("Accept",))
+        return response
     if request.htmx:
         response = render(request, "starter/partials/status.html", context)
     else:

@@ -1,0 +1,24 @@
+import { BrowserRouter, Route, Routes } from "react-router";
+
+import { Dashboard } from "./pages/Dashboard";
+import { NotFound } from "./pages/NotFound";
+import { registeredRoutes } from "./registry";
+
+/**
+ * The signed-in app. Django serves the same page for /dashboard/, for the paths themes register
+ * (the todo theme: /lists/...) and for /app/... (your frontend/index.tsx); the router picks the
+ * page, and links between them need no full reload.
+ */
+export function App() {
+  return (
+    <BrowserRouter>
+      <Routes>
+        <Route path="/dashboard/" element={<Dashboard />} />
+        {registeredRoutes().map(({ path, Component }) => (
+          <Route key={path} path={path} element={<Component />} />
+        ))}
+        <Route path="*" element={<NotFound />} />
+      </Routes>
+    </BrowserRouter>
+  );
+}

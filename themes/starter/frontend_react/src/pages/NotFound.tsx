@@ -1,0 +1,24 @@
+import { useEffect, useRef } from "react";
+
+import { useConfig } from "../ConfigContext";
+
+/** A path the app has no page for (the server answered with the app for it). */
+export function NotFound() {
+  const config = useConfig();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), []);
+  return (
+    <div className="container page error-page">
+      <p className="error-page__code">404</p>
+      <h1 ref={heading} tabIndex={-1}>
+        Page not found
+      </h1>
+      <p className="error-page__lead">There is nothing at this address.</p>
+      <p className="error-page__actions">
+        <a className="btn btn--primary" href={config.urls.dashboard}>
+          Go to your dashboard
+        </a>
+      </p>
+    </div>
+  );
+}
