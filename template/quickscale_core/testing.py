@@ -30,3 +30,13 @@ def skip_if_client_template(origin: Path) -> None:
     client_templates = Path(settings.BASE_DIR) / "templates"
     if client_templates in origin.parents:
         pytest.skip(f"{origin.relative_to(client_templates)} is overridden in templates/")
+
+
+def skip_unless_htmx_page(template_name: str) -> None:
+    """Skip the calling test unless the theme's HTMX frontend renders `template_name`: with the
+    React frontend the same URL serves the React app's page (frontend_react/templates/), and
+    with an override in templates/ it serves yours; the HTMX page's expectations do not apply."""
+    origin = Path(get_template(template_name).origin.name)
+    skip_if_client_template(origin)
+    if "frontend_htmx" not in origin.parts:
+        pytest.skip(f"{template_name} is not the HTMX frontend's page in this project")

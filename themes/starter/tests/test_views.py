@@ -12,7 +12,11 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from quickscale_core.extensions import page_url
-from quickscale_core.testing import skip_if_client_template
+from quickscale_core.testing import (
+    skip_if_client_template,
+    skip_unless_htmx_page,
+)
+from quickscale_core.testing import skip_if_overridden as skip_if_overridden_by_client
 
 # The theme package: templates found under it are the theme's, not Django's built-in ones.
 THEME_DIR = Path(__file__).resolve().parent.parent
@@ -102,6 +106,7 @@ def test_dashboard_redirects_anonymous_users_to_login(client, settings):
 
 
 def test_dashboard_shows_the_signed_in_account(signed_in_client, user):
+    skip_unless_htmx_page("starter/dashboard.html")
     response = signed_in_client.get(reverse("dashboard"))
 
     assert response.status_code == 200
@@ -122,6 +127,7 @@ def test_dashboard_shows_the_signed_in_account(signed_in_client, user):
     ],
 )
 def test_dashboard_lists_installed_modules(rf, user, modules, expected):
+    skip_unless_htmx_page("starter/dashboard.html")
     request = rf.get(reverse("dashboard"))
     request.user = user
 
@@ -149,6 +155,7 @@ def test_status_for_htmx_is_only_the_fragment(signed_in_client):
 
 
 def test_status_without_htmx_is_the_full_page(signed_in_client, settings):
+    skip_unless_htmx_page("starter/dashboard.html")
     settings.DEBUG = False
 
     response = signed_in_client.get(reverse("dashboard_status"))
@@ -176,6 +183,7 @@ def test_status_hides_the_django_version_and_debug_state_from_members(signed_in_
 
 
 def test_status_shows_the_django_version_and_debug_state_to_staff(signed_in_client, user, settings):
+    skip_unless_htmx_page("starter/dashboard.html")
     user.is_staff = True
     user.save()
     settings.DEBUG = False
@@ -185,6 +193,34 @@ def test_status_shows_the_django_version_and_debug_state_to_staff(signed_in_clie
     assert response.context["status"]["debug"] is False
     assert re.search(r"Debug mode</span>\s*<span[^>]*>Off</span>", response.text)
     assert django.get_version() in response.text
+
+
+def test_status_answers_json_to_the_react_dashboard(signed_in_client, user, settings):
+    settings.DEBUG = False
+
+    as_json = {"Accept": "application/json"}
+    member = signed_in_client.get(reverse("dashboard_status"), headers=as_json)
+    user.is_staff = True
+    user.save()
+    staff = signed_in_client.get(reverse("dashboard_status"), headers=as_json)
+
+    assert member.status_code == 200
+    assert member.json() == {"database_ok": True, "pending_migrations": 0}
+    assert staff.json() == {
+        "database_ok": True,
+        "pending_migrations": 0,
+        "debug": False,
+        "django_version": django.get_version(),
+    }
+    # Same URL, an HTML page or JSON: caches must key on the header that picks between them.
+    assert "Accept" in member["Vary"]
+
+
+def test_status_json_for_anonymous_requests_is_401_not_a_login_page(client):
+    response = client.get(reverse("dashboard_status"), headers={"Accept": "application/json"})
+
+    assert response.status_code == 401
+    assert response.json()["detail"]
 
 
 def test_status_counts_unapplied_migrations(signed_in_client, settings):
@@ -391,3 +427,45 @@ def test_static_files_referenced_by_the_layout_exist(client):
     assert any(path.startswith("django_htmx/") for path in referenced)  # htmx, served locally
     for path in referenced:
         assert finders.find(path), f"{path} is referenced by the layout but not found"
+
+
+# The project's own React pages (/app/...)
+
+
+def test_app_pages_need_a_signed_in_user(client):
+    response = client.get("/app/reports")
+
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next=/app/reports"
+
+
+@pytest.mark.django_db
+def test_app_pages_are_the_react_app_or_a_404(signed_in_client):
+    response = signed_in_client.get("/app/reports")
+
+    if django_settings.QUICKSCALE_FRONTEND == "react":
+        assert response.status_code == 200
+        assert 'id="root"' in response.text
+        assert "entries/app.tsx" in response.text
+    else:
+        # Only the React frontend hosts pages of its own under /app/.
+        assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("url_name", "entry"), [("home", "entries/landing.tsx"), ("dashboard", "entries/app.tsx")]
+)
+def test_react_pages_load_their_bundle_with_the_csp_nonce(signed_in_client, url_name, entry):
+    if django_settings.QUICKSCALE_FRONTEND != "react":
+        pytest.skip("an HTMX project")
+    skip_if_overridden_by_client(f"starter/{'landing' if url_name == 'home' else url_name}.html")
+
+    response = signed_in_client.get(reverse(url_name))
+
+    assert response.status_code == 200
+    nonce = response.wsgi_request.csp_nonce
+    scripts = re.findall(r"<script[^>]*>", response.text)
+    assert any(entry in tag and f'nonce="{nonce}"' in tag for tag in scripts), scripts
+    # The API client reads the CSRF token from the page (src/api.ts).
+    assert re.search(r'<meta name="csrf-token" content="[^"]+">', response.text)
+    assert 'data-user-email="a@example.com"' in response.text
