@@ -39,8 +39,10 @@ frontend_build/manifest.json: $(FRONTEND_SOURCES) package.json vite.config.ts no
 
 frontend-build: frontend_build/manifest.json ## Build the React frontend into frontend_build/ (when its sources changed)
 
-# make run builds the frontend first; make test runs its checks and tests before pytest.
+# make run (and check-deploy, which reads the build's manifest) build the frontend first;
+# make test runs its checks and tests before pytest.
 run: frontend-build
+check-deploy: frontend-build
 test: frontend-test
 
 frontend-test: node_modules/.package-lock.json api-client/schema.d.ts ## Type-check, lint and test the React frontend
