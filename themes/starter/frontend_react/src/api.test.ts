@@ -28,6 +28,15 @@ describe("the API client", () => {
     expect(server.requests[0].headers.get("X-CSRFToken")).toBe("token-from-the-page");
   });
 
+  it("prefers the csrftoken cookie, which a sign-in in another tab renews", async () => {
+    document.cookie = "csrftoken=renewed-token; path=/";
+    const server = fakeServer({ "POST /api/v1/me/": () => json({}, 201) });
+    vi.stubGlobal("fetch", server.fetch);
+    await (api.POST as (path: string, init: object) => Promise<unknown>)("/me/", { body: {} });
+    document.cookie = "csrftoken=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/";
+    expect(server.requests[0].headers.get("X-CSRFToken")).toBe("renewed-token");
+  });
+
   it("sends the window to the login page, and back, when the session is gone", async () => {
     const assign = vi.fn();
     vi.stubGlobal("location", { ...window.location, origin: window.location.origin, pathname: "/lists/4/", search: "?q=milk", assign });

@@ -8,7 +8,13 @@ import type { paths } from "@api/schema";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 
+/**
+ * The CSRF token: Django's csrftoken cookie when readable (it changes when the user signs in
+ * again, in this tab or another one), else the token the page was rendered with.
+ */
 export function csrfToken(): string {
+  const cookie = document.cookie.split("; ").find((part) => part.startsWith("csrftoken="));
+  if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
   return document.querySelector<HTMLMetaElement>('meta[name="csrf-token"]')?.content ?? "";
 }
 
