@@ -9,7 +9,7 @@ DEMO ?= demo
 PORT ?= 8000
 
 .PHONY: help venv demo test test-render test-fast test-project test-update test-e2e lint bench \
-	bench-copier bench-first-run bench-queries bench-http docs docs-serve shipped clean
+	bench-copier bench-first-run bench-queries bench-http bench-frontend docs docs-serve shipped clean
 
 help: ## List the commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -53,7 +53,7 @@ lint: venv ## Lint the template's own Python (tests, benchmarks, modules/*/setti
 # Module settings, with the generated project's ruff rules (no project rendered).
 	$(BIN)/pytest -q -p no:cacheprovider tests/render/test_module_settings.py -k "not verbatim"
 
-bench: bench-copier bench-first-run bench-queries bench-http ## Print every benchmark's figures (docs/performance.md)
+bench: bench-copier bench-first-run bench-queries bench-http bench-frontend ## Print every benchmark's figures (docs/performance.md)
 
 bench-copier: venv ## Print copier copy/update times and file counts
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/copier_timing.py
@@ -66,6 +66,9 @@ bench-queries: venv ## Print database queries per page (needs .cache/project-ven
 
 bench-http: venv ## Print req/s and latency under gunicorn, as ratios to a bare Django project
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/http_load.py $(ARGS)
+
+bench-frontend: venv ## Print React bundle sizes vs budgets, React vs HTMX time to interactive
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/frontend.py $(ARGS)
 
 docs: venv ## Build the documentation site into ./site (strict)
 	$(BIN)/mkdocs build --strict

@@ -4,6 +4,7 @@ Not meant to be run by hand: query_counts.py and http_load.py call it as
 
     <project python> /path/to/project_side.py seed     # prints JSON: cookie, API key, ids
     <project python> /path/to/project_side.py queries  # prints JSON: one row per page
+    <project python> /path/to/project_side.py seed-open-tasks 50  # frontend.py: JSON as seed
 
 from the project's directory, with DJANGO_SETTINGS_MODULE set. `seed` writes to the
 configured database (it must be migrated); `queries` builds its own in-memory test database
@@ -203,11 +204,37 @@ def queries() -> list[dict]:
     return rows
 
 
+def seed_open_tasks(count: int) -> dict:
+    """A verified user with a session and one todo list of `count` open tasks (frontend.py)."""
+    from quickscale_themes.todo import services
+    from quickscale_themes.todo.models import Task
+
+    user = get_user_model().objects.create_user(email=EMAIL, password="bench-pass-9-unused")
+    if has("allauth.account"):
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.create(user=user, email=EMAIL, verified=True, primary=True)
+    todo_list = services.create_list(user, name="Launch checklist")
+    Task.objects.bulk_create(
+        Task(todo_list=todo_list, title=f"Task {index + 1} of the launch", position=index)
+        for index in range(count)
+    )
+    client = Client()
+    client.force_login(user)
+    return {
+        "session": client.cookies[settings.SESSION_COOKIE_NAME].value,
+        "cookie_name": settings.SESSION_COOKIE_NAME,
+        "list_id": todo_list.pk,
+    }
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "seed":
         print(json.dumps(seed()))
     elif command == "queries":
         print(json.dumps(queries()))
+    elif command == "seed-open-tasks":
+        print(json.dumps(seed_open_tasks(int(sys.argv[2]))))
     else:
-        sys.exit("usage: project_side.py seed|queries")
+        sys.exit("usage: project_side.py seed|queries|seed-open-tasks N")
