@@ -24,14 +24,22 @@ from pathlib import Path
 import pytest
 
 from tests.support import jinja_cache
-from tests.support.helpers import CACHE, REPO, add_fixture_modules, clean_project_env, render, run
+from tests.support.helpers import (
+    CACHE,
+    REPO,
+    add_fixture_modules,
+    clean_project_env,
+    render,
+    run,
+    shipped_modules,
+)
 from tests.support.matrix import COMBINATIONS, combination_id
 from tests.support.servers import PostgresServer, postgres_bin_or_skip
 
 TESTS = Path(__file__).resolve().parent
 TIERS = ("render", "project", "update", "e2e")
 # Fixtures that install or start something: the render tier stays under a minute without them.
-RENDER_TIER_FORBIDS = {"project_python", "postgres_url"}
+RENDER_TIER_FORBIDS = {"project_python", "postgres_url", "react_project"}
 
 # Fixture modules are copied into generated projects and tested there, not here.
 collect_ignore = ["fixtures"]
@@ -108,25 +116,42 @@ def default_project(template_snapshot, tmp_path_factory) -> Path:
     return render(template_snapshot, tmp_path_factory.mktemp("default") / "client_acme")
 
 
+# The answers whose pyproject.toml holds what the default one lacks: every module and the
+# React frontend (django-vite). The shared venv installs the union of all of them.
+UNION_ANSWERS = {"theme": "todo", "frontend": "react", "modules": shipped_modules()}
+
+
 @pytest.fixture(scope="session")
-def project_python(default_project) -> Path:
+def project_python(default_project, template_snapshot, tmp_path_factory) -> Path:
     """One venv with every generated project's dependencies, reused across projects.
 
     Kept in .cache/ between runs and rebuilt when the pins change, so CI installs
-    the union of dependencies once instead of once per generated project.
+    the union of dependencies once instead of once per generated project. A venv whose
+    pins are all still wanted only gets what was added (no rebuild under a running test).
     """
-    pyproject = tomllib.loads((default_project / "pyproject.toml").read_text())
-    requirements = pyproject["project"]["dependencies"] + pyproject["dependency-groups"]["dev"]
+    union = render(template_snapshot, tmp_path_factory.mktemp("union") / "client_acme",
+                   **UNION_ANSWERS)  # fmt: skip
+    requirements: list[str] = []
+    for project in (default_project, union):
+        pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+        requirements += pyproject["project"]["dependencies"]
+        requirements += pyproject["dependency-groups"]["dev"]
     requirements += extra_project_requirements()
+    requirements = sorted(set(requirements))
     venv = CACHE / "project-venv"
     stamp = venv / "requirements.txt"
-    wanted = "\n".join(sorted(requirements)) + "\n"
+    wanted = "\n".join(requirements) + "\n"
     python = venv / "bin" / "python"
-    if not (python.exists() and stamp.exists() and stamp.read_text() == wanted):
+    installed = stamp.read_text().splitlines() if python.exists() and stamp.exists() else None
+    if installed is None or not set(installed) <= set(requirements):
         shutil.rmtree(venv, ignore_errors=True)
         uv = shutil.which("uv") or pytest.fail("uv is needed (make test puts .venv/bin first)")
         run([uv, "venv", "--quiet", "--python", sys.executable, str(venv)])
-        run([uv, "pip", "install", "--quiet", "--python", str(python), *sorted(requirements)])
+        run([uv, "pip", "install", "--quiet", "--python", str(python), *requirements])
+        stamp.write_text(wanted)
+    elif set(installed) != set(requirements):
+        uv = shutil.which("uv") or pytest.fail("uv is needed (make test puts .venv/bin first)")
+        run([uv, "pip", "install", "--quiet", "--python", str(python), *requirements])
         stamp.write_text(wanted)
     return python
 
@@ -157,3 +182,23 @@ def postgres_url() -> str:
 @pytest.fixture
 def project_env() -> dict[str, str]:
     return clean_project_env()
+
+
+@pytest.fixture(scope="session")
+def react_project(template_snapshot, tmp_path_factory, project_python) -> Path:
+    """The most complete React project (todo theme, every module), built once per session as
+    its first `make run` builds it: npm install (package-lock.json written), the API's
+    TypeScript types (`make api-client`), then Vite's build into frontend_build/.
+
+    The project tier checks it (tests/project/test_react.py) and the browser journeys serve
+    it (tests/e2e/test_browser.py); tests that change a file put it back.
+    """
+    from tests.support.node import install_node_modules, make_with_shared_venv, npm, require_node
+
+    require_node()
+    project = render(template_snapshot, tmp_path_factory.mktemp("react") / "client_acme",
+                     **UNION_ANSWERS)  # fmt: skip
+    install_node_modules(project)
+    make_with_shared_venv(project, project_python, "api-client")
+    npm(project, "run", "build")
+    return project

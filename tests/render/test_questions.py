@@ -79,6 +79,19 @@ def test_invalid_answers_are_refused_with_what_to_type(
     assert not (dst / "config").exists(), "nothing is generated from refused answers"
 
 
+@pytest.mark.parametrize("modules", [[], ["auth"], ["auth", "payments"]],
+                         ids=["no_modules", "auth", "auth+payments"])  # fmt: skip
+def test_react_without_the_api_module_is_refused_naming_it(template_snapshot, tmp_path,
+                                                           modules):  # fmt: skip
+    dst = tmp_path / "refused"
+    with pytest.raises(ValueError, match="question 'modules'") as error:
+        render(template_snapshot, dst, frontend="react", modules=modules)
+
+    assert '"api"' in str(error.value), str(error.value)
+    assert "htmx" in str(error.value), "the message names the other way out"
+    assert not (dst / "config").exists(), "nothing is generated from refused answers"
+
+
 def test_valid_unusual_answers_are_accepted(template_snapshot, tmp_path):
     project = render(
         template_snapshot,

@@ -4,6 +4,7 @@ The combinations are tests/support/matrix.py's, rendered once per run by the `re
 fixture (tests/conftest.py); tests/project/test_django_checks.py runs Django's checks on them.
 """
 
+import json
 import shutil
 import sys
 import tomllib
@@ -37,6 +38,8 @@ def test_config_files_parse(rendered):
     for path in project_files(project):
         if path.suffix in {".yml", ".yaml"}:
             yaml.safe_load(path.read_text())
+        elif path.suffix == ".json":  # package.json and tsconfig.json (React): plain JSON
+            json.loads(path.read_text())
 
 
 def test_optional_files_follow_the_answers(rendered):
@@ -44,6 +47,41 @@ def test_optional_files_follow_the_answers(rendered):
     for name in ["Dockerfile", ".dockerignore", "compose.yaml"]:
         assert (project / name).exists() == answers["use_docker"], name
     assert (project / ".github/workflows/ci.yml").exists() == (answers["ci"] == "github")
+
+
+# The React frontend's build files at the project root (template-owned, only for react).
+REACT_BUILD_FILES = ["package.json", "vite.config.ts", "tsconfig.json", "eslint.config.js",
+                     "frontend.mk"]  # fmt: skip
+
+
+def test_frontend_files_follow_the_answer(rendered):
+    """A react project has the root build files, the client's frontend/index.tsx, and both
+    frontends of each theme (React layers on the HTMX one, which keeps the server-rendered
+    pages); an htmx project has none of the React files."""
+    project, answers = rendered
+    react = answers["frontend"] == "react"
+    for name in REACT_BUILD_FILES:
+        assert (project / name).is_file() == react, name
+    assert (project / "client_acme" / "frontend" / "index.tsx").is_file() == react
+    assert (project / "client_acme" / "frontend").exists() == react
+    themes = sorted(p for p in (project / "quickscale_themes").iterdir() if p.is_dir()
+                    and (p / "theme.yml").exists())  # fmt: skip
+    assert themes, "no theme folder"
+    for theme in themes:
+        assert (theme / "frontend_htmx" / "templates").is_dir(), theme.name
+        assert (theme / "frontend_react").is_dir() == react, theme.name
+    if react:
+        package = json.loads((project / "package.json").read_text())
+        assert package["name"] == "client-acme-frontend"
+        pins = {**package["dependencies"], **package["devDependencies"]}
+        assert not [v for v in pins.values() if not v[:1].isdigit()], "exact pins only"
+        assert "django-vite==3.2.0" in (project / "pyproject.toml").read_text()
+        starter = project / "quickscale_themes/starter/frontend_react/src/entries/app.tsx"
+        assert starter.is_file()
+        assert "-include frontend.mk" in (project / "Makefile").read_text()
+    else:
+        assert not list(project.rglob("*.tsx")), "an htmx project has no React code"
+        assert "django-vite" not in (project / "pyproject.toml").read_text()
 
 
 def test_answers_file_records_every_answer(rendered):

@@ -13,7 +13,8 @@ REPO = Path(__file__).resolve().parents[2]
 # Kept between runs: the shared project venv, Docker base images, screenshots.
 CACHE = REPO / ".cache"
 
-COPIER_SYNTAX = re.compile(r"\{\{|\{%|_copier_conf|extensions/wiring")
+# GitHub Actions expressions (`${{ github.sha }}`, in .github/workflows/ci.yml.jinja) are not Jinja.
+COPIER_SYNTAX = re.compile(r"(?<!\$)\{\{|\{%|_copier_conf|extensions/wiring")
 
 
 def jinja_sources(project: Path, slug: str) -> list[Path]:

@@ -21,6 +21,13 @@ COMBINATIONS += [
     if theme != "starter"
     for modules in ([], shipped_modules())
 ]
+# The React frontend (it needs the api module) with each theme: the starter with the modules
+# it needs, the todo theme with every module.
+COMBINATIONS += [
+    {**COMBINATIONS[0], "theme": theme, "frontend": "react", "modules": modules}
+    for theme, modules in [("starter", with_requirements("api")), ("todo", shipped_modules())]
+    if theme in shipped_themes()
+]
 
 
 def combination_id(answers: dict) -> str:
