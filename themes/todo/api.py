@@ -95,6 +95,19 @@ class MoveSerializer(serializers.Serializer):
     direction = serializers.ChoiceField(choices=["up", "down"])
 
 
+class TodoSummarySerializer(serializers.Serializer):
+    """Totals across the user's lists (the dashboard card) and the plan's list limit."""
+
+    lists = serializers.IntegerField(help_text="How many lists you have.")
+    list_limit = serializers.IntegerField(
+        allow_null=True, help_text="How many lists your plan allows; null when unlimited."
+    )
+    open = serializers.IntegerField(help_text="Open tasks.")
+    due_today = serializers.IntegerField(help_text="Open tasks due today.")
+    overdue = serializers.IntegerField(help_text="Open tasks whose due date has passed.")
+    done = serializers.IntegerField(help_text="Completed tasks.")
+
+
 @extend_schema_view(
     list=extend_schema(summary="Your lists, with task counts", tags=["todo"]),
     create=extend_schema(
@@ -139,6 +152,22 @@ class TodoListViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance):
         services.delete_list(self.request.user, instance)
+
+    @extend_schema(
+        summary="Totals across your lists, and how many lists your plan allows",
+        tags=["todo"],
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        serializer_class=TodoSummarySerializer,
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def summary(self, request):
+        totals = selectors.overview_for(request.user)
+        totals["list_limit"] = selectors.list_limit(request.user)
+        return Response(TodoSummarySerializer(totals).data)
 
 
 @extend_schema_view(
