@@ -1,9 +1,12 @@
 """The lists and tasks API: the same rules as the pages, in JSON."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from quickscale_themes.todo import services
+from quickscale_themes.todo import selectors, services
 from quickscale_themes.todo.models import Task
 
 from .conftest import api_mounted
@@ -119,9 +122,34 @@ def test_invalid_input_is_a_400(api, user, groceries):
     assert api.get("/api/v1/tasks/?list=abc").status_code == 400
 
 
+def test_summary_counts_the_users_tasks_and_tells_the_plan_limit(
+    api, user, groceries, theirs, django_assert_max_num_queries
+):
+    today = timezone.localdate()
+    services.add_task(user, groceries, title="Milk")
+    services.add_task(user, groceries, title="Rent", due_date=today)
+    services.add_task(user, groceries, title="Taxes", due_date=today - timedelta(days=1))
+    services.set_done(user, services.add_task(user, groceries, title="Eggs"), True)
+
+    with django_assert_max_num_queries(10):
+        response = api.get("/api/v1/lists/summary/")
+
+    assert response.status_code == 200
+    # Another user's list and task (theirs) are not counted.
+    assert response.json() == {
+        "lists": 1,
+        "list_limit": selectors.list_limit(user),
+        "open": 3,
+        "due_today": 1,
+        "overdue": 1,
+        "done": 1,
+    }
+
+
 def test_needs_credentials(client):
     assert client.get("/api/v1/lists/").status_code == 401
     assert client.get("/api/v1/tasks/").status_code == 401
+    assert client.get("/api/v1/lists/summary/").status_code == 401
 
 
 def test_list_endpoints_do_not_grow_queries_with_rows(
@@ -150,7 +178,14 @@ def test_list_endpoints_do_not_grow_queries_with_rows(
 def test_documented_in_the_schema(client):
     schema = client.get(reverse("api_schema"), headers={"Accept": "application/json"}).json()
 
-    for path in ("/lists/", "/lists/{id}/", "/tasks/", "/tasks/{id}/", "/tasks/{id}/move/"):
+    for path in (
+        "/lists/",
+        "/lists/{id}/",
+        "/lists/summary/",
+        "/tasks/",
+        "/tasks/{id}/",
+        "/tasks/{id}/move/",
+    ):
         assert path in schema["paths"], path
     parameters = {p["name"] for p in schema["paths"]["/tasks/"]["get"]["parameters"]}
     assert {"list", "status", "search"} <= parameters

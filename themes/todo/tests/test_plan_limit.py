@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from quickscale_core.extensions import page_url
+from quickscale_core.testing import skip_unless_htmx_page
 from quickscale_themes.todo import selectors, services
 from quickscale_themes.todo.models import TodoList
 
@@ -37,6 +38,8 @@ def test_the_service_refuses_lists_beyond_the_plan(full, limit):
 
 
 def test_the_page_shows_an_upgrade_prompt_linking_to_pricing(member, full, limit):
+    # The React page asks the API instead (the two tests below).
+    skip_unless_htmx_page("todo/lists.html")
     page = member.get(reverse("todo:lists")).content.decode()
     assert "Upgrade your plan" in page
     assert page_url("pricing") and f'href="{page_url("pricing")}"' in page
@@ -61,3 +64,10 @@ def test_the_api_answers_plan_limit(member, full):
     assert response.status_code == 403
     assert response.json()["code"] == "plan_limit"
     assert "Upgrade" in response.json()["detail"]
+
+
+@api_mounted
+def test_the_summary_tells_the_limit(member, full, limit):
+    body = member.get("/api/v1/lists/summary/").json()
+
+    assert (body["lists"], body["list_limit"]) == (limit, limit)

@@ -1,11 +1,15 @@
 """The pages, with and without htmx: each write answers a fragment to htmx and a redirect
-to a plain form post, and nobody reaches another user's lists."""
+to a plain form post, and nobody reaches another user's lists.
+
+Tests that read the HTML of the lists and list pages skip in projects where another page
+replaces it (the React frontend's shells, test_react_pages.py; an override in templates/)."""
 
 from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
 
+from quickscale_core.testing import skip_unless_htmx_page
 from quickscale_themes.todo import services
 from quickscale_themes.todo.models import Task, TodoList
 
@@ -41,6 +45,7 @@ def test_htmx_requests_after_the_session_expired_go_to_the_login_page(client, gr
 
 
 def test_lists_page_shows_lists_with_counts(member, user, groceries):
+    skip_unless_htmx_page("todo/lists.html")
     services.add_task(user, groceries, title="Milk")
 
     response = member.get(reverse("todo:lists"))
@@ -71,6 +76,7 @@ def test_create_list_with_htmx_answers_the_panel(member, user):
 
 
 def test_invalid_list_names_are_shown_on_the_form(member, user, groceries):
+    skip_unless_htmx_page("todo/lists.html")
     response = member.post(reverse("todo:list_create"), {"name": "groceries"})
     assert response.status_code == 400
     assert "You already have a list with this name." in response.content.decode()
@@ -94,6 +100,7 @@ def test_detail_page_and_its_htmx_panel(member, user, groceries):
 
 
 def test_filters_and_search_in_the_query(member, user, groceries):
+    skip_unless_htmx_page("todo/list_detail.html")
     services.add_task(user, groceries, title="Milk")
     services.set_done(user, services.add_task(user, groceries, title="Eggs"), True)
 
@@ -104,6 +111,7 @@ def test_filters_and_search_in_the_query(member, user, groceries):
 
 
 def test_long_lists_come_in_pages_and_writes_stay_on_the_page(member, user, groceries):
+    skip_unless_htmx_page("todo/list_detail.html")
     tasks = [services.add_task(user, groceries, title=f"Task {n:02}") for n in range(60)]
 
     first = member.get(detail(groceries)).content.decode()
@@ -240,6 +248,7 @@ def test_rename_and_delete_list(member, user, groceries):
 
 
 def test_rename_to_a_taken_name_keeps_the_old_one(member, user, groceries):
+    skip_unless_htmx_page("todo/list_detail.html")
     services.create_list(user, name="Home")
 
     response = member.post(
@@ -280,10 +289,15 @@ def test_another_users_lists_and_tasks_are_404(member, theirs):
 
 
 def test_dashboard_links_to_the_lists_and_loads_the_summary(member, user, groceries):
-    services.add_task(user, groceries, title="Milk")
+    # The React dashboard has its own card (frontend_react/src/dashboard/TasksCard.tsx).
+    skip_unless_htmx_page("starter/dashboard.html")
 
     dashboard = member.get(reverse("dashboard")).content.decode()
     assert reverse("todo:summary") in dashboard and "Your tasks" in dashboard
+
+
+def test_dashboard_summary_fragment(member, user, groceries):
+    services.add_task(user, groceries, title="Milk")
 
     summary = member.get(reverse("todo:summary"), headers=HTMX)
     assert summary.templates[0].name == "todo/partials/dashboard_card_body.html"

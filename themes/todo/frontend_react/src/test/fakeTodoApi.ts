@@ -6,6 +6,8 @@ import { fakeServer, json } from "@starter/test/render";
 import type { Task, TodoList } from "../types";
 
 type StoredList = Pick<TodoList, "id" | "name">;
+/** A task as the server holds it: what the API shows as read-only, it changes. */
+type StoredTask = { -readonly [K in keyof Task]: Task[K] };
 type Handler = (request: Request) => Response | Promise<Response>;
 
 export const TODAY = "2030-06-15";
@@ -16,7 +18,7 @@ const notFound = () => json({ status: 404, code: "not_found", detail: "Not found
 
 export function fakeTodoApi({ limit = null as number | null } = {}) {
   const lists: StoredList[] = [];
-  const tasks: Task[] = [];
+  const tasks: StoredTask[] = [];
   let nextId = 1;
   /** Answers queued for "METHOD /path/" (failures to test), used before the normal ones. */
   const queued: Record<string, Response[]> = {};
@@ -42,7 +44,7 @@ export function fakeTodoApi({ limit = null as number | null } = {}) {
 
   function addTask(listId: number, title: string, fields: Partial<Task> = {}): Task {
     const group = tasks.filter((task) => task.list === listId && Boolean(task.done) === Boolean(fields.done));
-    const task: Task = {
+    const task: StoredTask = {
       id: nextId++,
       list: listId,
       title,
@@ -77,7 +79,7 @@ export function fakeTodoApi({ limit = null as number | null } = {}) {
     return json({ count: items.length, next, previous: null, results: items.slice(start, start + size) });
   }
 
-  function taskList(url: URL): Task[] {
+  function taskList(url: URL): StoredTask[] {
     const status = url.searchParams.get("status") ?? "all";
     const words = (url.searchParams.get("search") ?? "").toLowerCase().split(/\s+/).filter(Boolean);
     const listId = Number(url.searchParams.get("list"));
@@ -129,7 +131,11 @@ export function fakeTodoApi({ limit = null as number | null } = {}) {
         return list ? handler(list, request) : notFound();
       },
     ]);
-  const taskRoute = (method: string, suffix: string, handler: (task: Task, request: Request) => Response | Promise<Response>) =>
+  const taskRoute = (
+    method: string,
+    suffix: string,
+    handler: (task: StoredTask, request: Request) => Response | Promise<Response>,
+  ) =>
     routes.push([
       new RegExp(`^${method} /api/v1/tasks/(\\d+)/${suffix}$`),
       (request) => {
