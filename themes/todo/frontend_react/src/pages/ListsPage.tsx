@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "react";
-import { Link, useLocation } from "react-router";
+import { Link, useLocation, useNavigate } from "react-router";
 
 import { ErrorState } from "@starter/components/ErrorState";
 import { Loading } from "@starter/components/Loading";
@@ -28,6 +28,8 @@ type FocusTarget =
 /** /lists/: the user's lists with their counts; create, rename and delete lists. */
 export function ListsPage() {
   const location = useLocation();
+  const navigate = useNavigate();
+  // What the previous page did ("List “Groceries” deleted."), passed in the navigation's state.
   const arrivedWith = (location.state as { message?: string } | null)?.message ?? null;
   const [announcement, announce] = useAnnouncer(arrivedWith);
   const [version, setVersion] = useState(0);
@@ -41,6 +43,11 @@ export function ListsPage() {
 
   useDocumentTitle("Your lists");
   useFocusOnArrival(heading, true);
+
+  useEffect(() => {
+    // Said once: a reload or the back button later must not say it again.
+    if (arrivedWith) void navigate(location.pathname + location.search, { replace: true, state: null });
+  }, [arrivedWith, navigate, location.pathname, location.search]);
 
   useEffect(() => {
     let live = true;
