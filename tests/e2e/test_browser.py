@@ -1,16 +1,24 @@
 """E2E tier: the main user journeys in a real browser (Debian's Chromium driven by Playwright).
 
-One project with every module is generated, migrated once on the session's PostgreSQL and served
+One project with every module is generated for each frontend (htmx, and react: built by npm as
+its first `make run` builds it), migrated on the session's PostgreSQL and served
 by gunicorn with production settings (plain HTTP on 127.0.0.1, emails written to files, Stripe's
 API answered by an in-process fake). Every page a journey shows must pass the checks of
 PageChecks in tests/support/browser_support.py (one h1, labelled fields, alt texts, visible
 keyboard focus, no sideways scrolling at phone and desktop widths, with screenshots in
 .cache/screenshots/ or $QUICKSCALE_SCREENSHOTS), log no console error and request nothing from
 another host.
+
+The journeys through server-rendered pages (sign-up, email verification, two-factor, billing,
+API keys, the phone menu) run against both frontends unchanged: the React frontend keeps those
+pages and renders the landing page and the dashboard itself. The todo journey has a version
+per frontend (the HTMX one swaps fragments, the React one is a single-page app); both find
+controls by role and label.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -56,6 +64,9 @@ PASSWORD = "Corr3ct-Horse-Battery"
 ADMIN_EMAIL = "owner@example.com"
 # Stripe objects the fake serves and `djstripe_sync_models` copies into the project.
 CATALOG = ["product_pro", "price_pro_month", "price_pro_year", "product_credits", "price_credits"]
+FRONTENDS = ["htmx", "react"]
+# A test that only one frontend has: @only(["react"]).
+only = functools.partial(pytest.mark.parametrize, "site", indirect=True)
 
 
 @dataclass
@@ -63,6 +74,7 @@ class Site:
     served: ServedProject
     outbox: Outbox
     stripe: StripeServer | None = None
+    frontend: str = "htmx"
 
 
 @pytest.fixture(scope="session")
@@ -114,15 +126,20 @@ def migrate_and_serve(project: Path, python: Path, env: dict[str, str], log: Pat
     return served
 
 
-@pytest.fixture(scope="session")
-def site(template_snapshot, tmp_path_factory, project_python, postgres_url, browser):
-    """The all-modules project, served once for the whole session."""
-    root = tmp_path_factory.mktemp("browser_all_modules")
-    project = render(template_snapshot, root / "client_acme", modules=shipped_modules(),
-                     theme=THEME)  # fmt: skip
+@pytest.fixture(scope="session", params=FRONTENDS)
+def site(request, template_snapshot, tmp_path_factory, project_python, postgres_url, browser):
+    """The all-modules project with each frontend, served once for the whole session (pytest
+    runs every journey of one frontend, then stops its server before serving the other)."""
+    frontend = request.param
+    root = tmp_path_factory.mktemp(f"browser_all_modules_{frontend}")
+    if frontend == "react":  # rendered and built once (tests/conftest.py), the project tier's too
+        project = request.getfixturevalue("react_project")
+    else:
+        project = render(template_snapshot, root / "client_acme", modules=shipped_modules(),
+                         theme=THEME)  # fmt: skip
     outbox = root / "outbox"
     outbox.mkdir()
-    database = "browser_journeys"
+    database = f"browser_journeys_{frontend}"
     run([project_python, "-c",
          "import psycopg, sys; psycopg.connect(sys.argv[1], autocommit=True)"
          ".execute(f'CREATE DATABASE {sys.argv[2]}')", postgres_url, database])  # fmt: skip
@@ -144,7 +161,7 @@ def site(template_snapshot, tmp_path_factory, project_python, postgres_url, brow
             # What the payments docs say to run after creating products in Stripe.
             run([project_python, "manage.py", "djstripe_sync_models", "Product", "Price"],
                 project, env)  # fmt: skip
-            yield Site(served, Outbox(outbox), stripe)
+            yield Site(served, Outbox(outbox), stripe, frontend)
         finally:
             served.stop()
 
@@ -384,6 +401,7 @@ def test_create_an_api_key_and_call_the_api_with_it(checks, site):
     assert api("/api/v1/me/")[0] == 401
 
 
+@only(["htmx"])  # server-rendered by drf-spectacular: the same pages with either frontend
 def test_api_reference_pages_render_under_the_content_security_policy(browser, site):
     """Swagger UI and ReDoc are third-party pages (they fail PageChecks' accessibility checks),
     so they are only watched for console errors, CSP violations and foreign requests here."""
@@ -427,6 +445,7 @@ NO_RELOAD_MARK = "() => { window.__sameDocument = true; }"
 SAME_DOCUMENT = "() => window.__sameDocument === true"
 
 
+@only(["htmx"])
 def test_lists_and_tasks_through_the_ui_without_page_reloads(checks, site):
     page = checks.page
     sign_up_and_verify(checks, site, unique_email("ada"))
@@ -503,6 +522,120 @@ def test_lists_and_tasks_through_the_ui_without_page_reloads(checks, site):
         page.locator(".todo-list-card").get_by_role("link", name=name).wait_for()
     upgrade = page.get_by_role("link", name="Upgrade your plan")
     assert upgrade.is_visible() and not page.get_by_label("List name").count()
+    upgrade.click()
+    checks.check()
+    assert path_of(page.url) == "/billing/pricing/"
+
+
+@only(["react"])
+def test_lists_and_tasks_through_the_react_app(checks, site):
+    """The todo journey of the HTMX test above, through the React app: one document from the
+    dashboard to the end (react-router), data through the REST API, focus after each action."""
+    from playwright.sync_api import expect
+
+    page = checks.page
+    sign_up_and_verify(checks, site, unique_email("ada"))
+    # The todo theme's React card on the starter's React dashboard, filled from the API.
+    card = page.locator("section", has=page.get_by_role("heading", name="Your tasks"))
+    expect(card).to_contain_text(re.compile(r"Open tasks\s*0"))
+
+    page.evaluate(NO_RELOAD_MARK)
+    card.get_by_role("link", name="Go to your lists").click()
+    page.wait_for_url(re.compile(r"/lists/$"))
+    checks.check()
+    assert page.evaluate(SAME_DOCUMENT), "the dashboard's link to the lists reloaded the page"
+
+    page.get_by_label("List name").fill("Launch")
+    page.get_by_role("button", name="Create list").click()
+    lists = page.get_by_role("list", name="Your lists")
+    lists.get_by_role("link", name="Launch").wait_for()
+    expect(page.get_by_label("List name")).to_be_focused()  # ready for the next list
+    expect(page.locator("main")).to_contain_text("1 of 3 lists")  # billing's free plan
+    checks.check()
+
+    lists.get_by_role("link", name="Launch").click()
+    page.wait_for_url(re.compile(r"/lists/\d+/$"))
+    page.get_by_role("heading", level=1, name="Launch").wait_for()
+    checks.check()
+    tasks = page.get_by_role("region", name="Tasks")
+    task_list = tasks.get_by_role("list", name=re.compile(r"tasks", re.I))
+    for title, priority in [("Write the announcement", "High"), ("Book the venue", "Normal"),
+                            ("Send the invoice", "Low")]:  # fmt: skip
+        page.get_by_label("Task", exact=True).fill(title)
+        page.get_by_label("Priority").select_option(label=priority)
+        page.get_by_role("button", name="Add task").click()
+        task_list.get_by_text(title).wait_for()
+        # Ready for the next one without reaching for the mouse.
+        expect(page.get_by_label("Task", exact=True)).to_be_focused()
+    expect(task_list.get_by_role("listitem")).to_have_count(3)
+    assert task_list.get_by_text("High", exact=True).count() == 1
+    checks.check()
+
+    page.get_by_role("button", name="Complete “Book the venue”").click()
+    task_list.get_by_text("Book the venue").wait_for(state="detached")
+    tabs = page.get_by_role("navigation", name="Filter tasks")
+    expect(tabs.get_by_role("link", name="Open 2")).to_be_visible()
+    expect(tabs.get_by_role("link", name="Done 1")).to_be_visible()
+
+    page.get_by_role("button", name="Move “Send the invoice” up").click()
+    expect(task_list.get_by_role("listitem").first).to_contain_text("Send the invoice")
+    # The focus follows the task to its new row: on "down", as "up" is disabled at the top.
+    expect(page.get_by_role("button", name="Move “Send the invoice” down")).to_be_focused()
+
+    tabs.get_by_role("link", name=re.compile("^Done")).click()
+    page.wait_for_url(re.compile(r"status=done"))
+    expect(task_list.get_by_role("listitem")).to_have_count(1)
+    expect(task_list).to_contain_text("Book the venue")
+    checks.check()
+
+    tabs.get_by_role("link", name=re.compile("^All")).click()
+    page.wait_for_url(re.compile(r"status=all"))
+    expect(task_list.get_by_role("listitem")).to_have_count(3)
+    checks.check()
+    page.get_by_role("searchbox", name="Search tasks").fill("invoice")
+    page.wait_for_url(re.compile(r"q=invoice"))
+    expect(task_list.get_by_role("listitem")).to_have_count(1)
+    checks.check()
+
+    page.get_by_role("button", name="Delete “Send the invoice”").click()
+    page.get_by_text("No tasks match “invoice”").wait_for()
+    page.get_by_role("searchbox", name="Search tasks").fill("")
+    page.wait_for_function("() => !location.search.includes('q=invoice')")
+    expect(task_list.get_by_role("listitem")).to_have_count(2)
+    checks.check()
+
+    page.get_by_role("button", name="Edit “Write the announcement”").click()
+    editing = page.get_by_role("form", name="Edit “Write the announcement”")
+    title = editing.get_by_label("Task")
+    expect(title).to_be_focused()
+    title.fill("Write the launch announcement")
+    title.press("Enter")
+    task_list.get_by_text("Write the launch announcement").wait_for()
+    expect(editing).to_have_count(0)
+    assert page.evaluate(SAME_DOCUMENT), "a task action reloaded the page"
+    checks.check()
+
+    # At the free plan's limit the lists page offers the upgrade instead of the form; deleting
+    # a list (confirmed inline) brings the form back.
+    page.locator("main").get_by_role("link", name="Lists", exact=True).click()
+    page.wait_for_url(re.compile(r"/lists/$"))
+    checks.check()
+    assert page.evaluate(SAME_DOCUMENT), "back to the lists reloaded the page"
+    for name in ("Second", "Third"):
+        page.get_by_label("List name").fill(name)
+        page.get_by_role("button", name="Create list").click()
+        lists.get_by_role("link", name=name).wait_for()
+    upgrade = page.get_by_role("link", name="Upgrade your plan")
+    expect(upgrade).to_be_visible()
+    expect(page.get_by_label("List name")).to_have_count(0)
+    checks.check()
+    page.get_by_role("button", name="Delete “Third”").click()
+    confirm = page.get_by_role("group", name=re.compile("Delete the list “Third”"))
+    confirm.get_by_role("button", name="Delete list").click()
+    lists.get_by_role("link", name="Third").wait_for(state="detached")
+    expect(page.get_by_label("List name")).to_be_visible()
+    page.get_by_label("List name").fill("Third")
+    page.get_by_role("button", name="Create list").click()
     upgrade.click()
     checks.check()
     assert path_of(page.url) == "/billing/pricing/"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import email
+import glob
 import hashlib
 import hmac
 import itertools
@@ -261,12 +262,28 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
+# A React page (templates/starter/react_page.html) has rendered once its heading is in the
+# document and nothing in #root shows the starter's Loading component (a spinner in a
+# role="status" line) or is aria-busy: then its h1, fields and layout are the ones to check.
+REACT_SETTLED = """() => {
+  const root = document.getElementById("root");
+  if (!root || !root.hasAttribute("data-url-home")) return true;
+  return document.querySelector("h1") !== null
+    && !root.querySelector('[role="status"] .spinner, [aria-busy="true"]');
+}"""
+
+
 class PageChecks:
     """Watches one browser page: every document it shows must pass `check()`, nothing may go
     to another host than the served project, and the console must stay free of errors
-    (Content-Security-Policy violations included: they break pages silently)."""
+    (Content-Security-Policy violations included: they break pages silently).
+
+    React pages are checked once they have rendered (REACT_SETTLED); their client-side route
+    changes are pages too: each URL shown must be checked."""
 
     def __init__(self, page, base_url: str, name: str):
+        # "test_journey[react]" -> "test_journey-react": plain screenshot names.
+        name = re.sub(r"\[(.+)\]$", r"-\1", name)
         self.page, self.base_url, self.name = page, base_url, name
         self.origin = urlsplit(base_url).netloc
         self.visited: list[str] = []
@@ -274,7 +291,7 @@ class PageChecks:
         self.console_errors: list[str] = []
         self.foreign_requests: list[str] = []
         self.shots = itertools.count(1)
-        for old in SCREENSHOTS.glob(f"{name}-*.png"):
+        for old in SCREENSHOTS.glob(f"{glob.escape(name)}-*.png"):
             old.unlink()
         page.context.route("**/*", self._route)
         page.on("framenavigated", self._navigated)
@@ -331,6 +348,7 @@ class PageChecks:
     def _check(self) -> None:
         page = self.page
         page.wait_for_load_state("load")
+        self._wait_for_react()
         url = page.url
         where = url.removeprefix(self.base_url)
         facts = page.evaluate(PAGE_FACTS)
@@ -342,6 +360,16 @@ class PageChecks:
         self._check_focus(where)
         self._check_layout(where, facts["h1"][0])
         self.checked.add(url)
+
+    def _wait_for_react(self, timeout: float = 15_000) -> None:
+        """Give a React page the time to render and load its data; a page that never settles
+        is checked as it is (its missing h1 or its loading state then fails the checks)."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            self.page.wait_for_function(REACT_SETTLED, timeout=timeout)
+        except PlaywrightTimeout:
+            pass
 
     def _check_focus(self, where: str) -> None:
         page = self.page

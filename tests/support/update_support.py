@@ -179,3 +179,32 @@ def user_edits(project: Path) -> dict[str, str]:
 def assert_edits_kept(project: Path, kept: dict[str, str]) -> None:
     for path, text in kept.items():
         assert text in (project / path).read_text(), f"user edit lost in {path}"
+
+
+# The React frontend's template-owned files a release changes (build_react_versions).
+REACT_STARTER = "quickscale_themes/starter/frontend_react/src"
+REACT_DASHBOARD = f"{REACT_STARTER}/pages/Dashboard.tsx"
+REACT_NOT_FOUND = f"{REACT_STARTER}/pages/NotFound.tsx"
+
+
+def build_react_versions(template_snapshot: Path, repo: Path) -> Path:
+    """v0.1.0 = the working tree; v0.2.0 = a release of the React frontend: a changed page,
+    another change in the page the client edits (Dashboard.tsx), and a new script in
+    package.json. Kept apart from build_versions so React changes never move the HTMX tests."""
+    shutil.copytree(template_snapshot, repo, symlinks=True)
+    git(repo, "init", "-q", "-b", "main")
+    commit_all(repo, "v0.1.0")
+    git(repo, "tag", "v0.1.0")
+
+    pages = repo / "themes/starter/frontend_react/src/pages"
+    edit(pages / "NotFound.tsx", "There is nothing at this address.",
+         "There is nothing at this address (template v0.2.0).")  # fmt: skip
+    edit(pages / "Dashboard.tsx", "No optional modules installed yet.",
+         "No optional modules yet: add them with make update.")  # fmt: skip
+    edit(repo / "template/package.json.jinja", '    "build": "vite build",\n',
+         '    "build": "vite build",\n    "preview": "vite preview",\n')  # fmt: skip
+    edit(repo / "CHANGELOG.md", "## Unreleased\n",
+         "## Unreleased\n\n## 0.2.0\n\n- React: npm run preview serves the build.\n")  # fmt: skip
+    commit_all(repo, "v0.2.0")
+    git(repo, "tag", "v0.2.0")
+    return repo
