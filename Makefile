@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 DEMO ?= demo
 PORT ?= 8000
 
-.PHONY: help venv demo test test-render test-fast test-project test-update test-e2e lint bench \
+.PHONY: help venv demo test test-render test-fast test-project test-update test-e2e test-react lint bench \
 	bench-copier bench-first-run bench-queries bench-http bench-frontend docs docs-serve shipped clean
 
 help: ## List the commands
@@ -46,6 +46,9 @@ test-update: venv ## Update tier: copier update and make update across template 
 
 test-e2e: venv ## E2E tier: browser journeys, Docker image, load, shared rate limits
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m e2e $(ARGS)
+
+test-react: venv ## The React frontend's tests of every tier (needs Node 20.19+ and npm)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -k react $(ARGS)
 
 lint: venv ## Lint the template's own Python (tests, benchmarks, modules/*/settings.py)
 	$(BIN)/ruff check tests benchmarks

@@ -6,7 +6,8 @@ test file only has to be put in the right folder:
     tests/render/   render   Copier renders and static checks: no venv, no installs, under a
                              minute (make test-render, run it on every edit)
     tests/project/  project  generated projects installed in the shared venv and run, on
-                             SQLite and PostgreSQL; the docs site built (make test-project)
+                             SQLite and PostgreSQL; one React project built with npm; the
+                             docs site built (make test-project)
     tests/update/   update   real `copier update` / `make update` across versions (make test-update)
     tests/e2e/      e2e      a real browser, the Docker image, load and crashes, shared rate
                              limits across workers (make test-e2e)
