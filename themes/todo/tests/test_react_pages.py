@@ -32,9 +32,8 @@ def _assert_react_shell(response, template_name):
     assert re.search(r'<div id="root"[^>]*data-url-login=', page)
     # The app's bundle, which holds the todo pages (src/register.tsx), with the CSP nonce.
     nonce = response.wsgi_request.csp_nonce
-    assert re.search(rf'<script[^>]*nonce="{nonce}"[^>]*entries/app\.tsx', page) or re.search(
-        rf'<script[^>]*entries/app\.tsx[^>]*nonce="{nonce}"', page
-    )
+    scripts = re.findall(r"<script[^>]*>", page)
+    assert any("entries/app.tsx" in tag and f'nonce="{nonce}"' in tag for tag in scripts), scripts
     assert re.search(r'<meta name="csrf-token" content="[^"]+">', page)
     return page
 
