@@ -18,9 +18,11 @@ Time to interactive: both projects are served by gunicorn under their production
 list has 50 open tasks. Debian's Chromium (/usr/bin/chromium, driven by playwright-core from
 npm; benchmarks/browser/tti.mjs) opens /lists/<id>/ in a fresh context (empty cache) for
 each run; "ready" is the time from navigation start until the 50th task row is rendered and
-the add-task input takes the focus, "load" the end of the load event, median of --runs runs,
-also with Chromium's CPU slowed down 4x (roughly a mid-range phone). Figures, never
-assertions: nothing here fails on a slow number.
+the add-task input takes the focus ("ttfb" the first byte of the page, "dcl" and "load" the
+ends of DOMContentLoaded and of the load event), median of --runs runs, also with
+Chromium's CPU slowed down 4x (roughly a mid-range phone). Then every script the list page,
+the landing page and the dashboard load, with the bytes transferred as served. Figures,
+never assertions: nothing here fails on a slow number.
 """
 
 from __future__ import annotations
@@ -192,10 +194,24 @@ def is_react_page(served: ServedProject, path: str, cookie: str) -> bool:
     return status == 200 and b'id="root"' in body and b"todo-tasks" not in body
 
 
+def print_transfers(transfers: list[dict]) -> None:
+    print("\nJavaScript transferred per page (as served: gzip from whitenoise), kB")
+    for page in transfers:
+        total = sum(script["bytes"] for script in page["scripts"])
+        print(f"{page['label']:<22} {kb(total):>6} kB in {len(page['scripts'])} scripts")
+        for script in page["scripts"]:
+            name = script["url"].split("/static/", 1)[-1]
+            print(f"  {name} {kb(script['bytes'])} kB")
+        names = [s["url"].rsplit("/", 1)[-1].split(".")[0] for s in page["scripts"]]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            print(f"  downloaded twice (hashed and unhashed name): {', '.join(twice)}")
+
+
 def print_tti(results: list[dict], runs: int) -> None:
     print(f"\nTime to interactive of /lists/<id>/ with {TASKS} open tasks, median of {runs} runs")
-    print(f"{'frontend':<9} {'CPU':>4} {'ready ms':>9} {'min-max':>13} {'load ms':>8} "
-          f"{'scripts':>7} {'JS kB':>6}  console errors")  # fmt: skip
+    print(f"{'frontend':<9} {'CPU':>4} {'ready ms':>9} {'min-max':>13} {'ttfb':>5} {'dcl':>5} "
+          f"{'load':>5}  console errors")  # fmt: skip
     for row in results:
         good = [r for r in row["runs"] if "error" not in r]
         if not good:
@@ -203,13 +219,14 @@ def print_tti(results: list[dict], runs: int) -> None:
             print(f"{row['label']:<9} {row['throttle']:>3}x  not measured: {why}")
             continue
         ready = [r["ready"] for r in good]
-        load = statistics.median(r["load"] for r in good)
+        ttfb, dcl, load = (
+            statistics.median(r[key] for r in good) for key in ("ttfb", "dcl", "load")
+        )
         errors = sorted({e for r in row["runs"] for e in r["errors"]})
         spread = f"{min(ready):.0f}-{max(ready):.0f}"
         print(
             f"{row['label']:<9} {row['throttle']:>3}x {statistics.median(ready):9.0f} "
-            f"{spread:>13} {load:8.0f} {good[0]['scripts']:>7} "
-            f"{kb(good[0]['scriptBytes']):>6}  {len(errors) or 'none'}"
+            f"{spread:>13} {ttfb:5.0f} {dcl:5.0f} {load:5.0f}  {len(errors) or 'none'}"
         )
         for error in errors:
             print(f"  {row['label']}: {error[:200]}")
@@ -241,7 +258,8 @@ def main() -> None:
         )
         print_weight(react / "frontend_build")
 
-        pages = []
+        pages: list[dict] = []
+        script_pages: list[dict] = []
         for label, project in (("htmx", htmx), ("react", react)):
             env, seeded = prepare(project)
             server = ServedProject(project, project / ".venv" / "bin" / "python", env,
@@ -253,15 +271,25 @@ def main() -> None:
             if label == "react" and not is_react_page(server, path, cookie):
                 print(f"\nThe React project serves {path} server-rendered (no React todo "
                       "pages yet): its row below measures that page.")  # fmt: skip
+            cookies = [{"name": seeded["cookie_name"], "value": seeded["session"],
+                        "domain": "127.0.0.1", "path": "/"}]  # fmt: skip
+            script_pages.append({"label": f"{label} {path}", "url": server.url(path),
+                                 "cookies": cookies})  # fmt: skip
+            if label == "react":
+                script_pages += [
+                    {"label": "react / (signed out)", "url": server.url("/"), "cookies": []},
+                    {"label": "react /dashboard/", "url": server.url("/dashboard/"),
+                     "cookies": cookies},
+                ]  # fmt: skip
             pages.append({
                 "label": label, "url": server.url(path), "rows": TASKS,
                 "rowSelector": ROW_SELECTOR, "inputSelector": INPUT_SELECTOR,
-                "cookies": [{"name": seeded["cookie_name"], "value": seeded["session"],
-                             "domain": "127.0.0.1", "path": "/"}],
+                "cookies": cookies,
             })  # fmt: skip
         config = {
             "executablePath": str(CHROMIUM), "args": CHROMIUM_ARGS, "runs": args.runs,
             "timeoutMs": 30000, "throttles": [1, 4], "pages": pages,
+            "scriptPages": script_pages,
         }  # fmt: skip
         config_file = root / "tti.json"
         config_file.write_text(json.dumps(config))
@@ -271,6 +299,7 @@ def main() -> None:
         print(f"\nChromium {measured['browser']}, 1280x800, empty cache each run; "
               f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
         print_tti(measured["results"], args.runs)
+        print_transfers(measured["transfers"])
     finally:
         for server in served:
             server.stop()

@@ -3,12 +3,16 @@
 //
 //   node tti.mjs config.json   ->   one JSON line on stdout
 //
-// config: {executablePath, args, runs, timeoutMs, throttles: [1, 4], pages: [{label, url,
-// cookies, rowSelector, rows, inputSelector}]}. Every run is a fresh browser context (empty
-// cache, cookies set before the visit); the pages take turns run by run, so a machine that
-// gets busier slows every page alike. "ready" is performance.now() (milliseconds since the
-// navigation started) at the first animation frame where the page has `rows` rows, the last
-// one rendered, and the add-task input takes the focus; "load" is the load event's end.
+// config: {executablePath, args, runs, timeoutMs, throttles: [1, 4],
+// pages: [{label, url, cookies, rowSelector, rows, inputSelector}],
+// scriptPages: [{label, url, cookies}]}.
+// Every run is a fresh browser context (empty cache, cookies set before the visit); the pages
+// take turns run by run, so a machine that gets busier slows every page alike. "ready" is
+// performance.now() (milliseconds since the navigation started) at the first animation frame
+// where the page has `rows` rows, the last one rendered, and the add-task input takes the
+// focus; "ttfb" the first byte of the response, "dcl" the end of DOMContentLoaded, "load" the
+// end of the load event. scriptPages are visited once each: every script they load, with the
+// bytes transferred.
 import { readFileSync } from "node:fs";
 
 import { chromium } from "playwright-core";
@@ -52,6 +56,8 @@ async function measure(browser, page, throttle) {
         .getEntriesByType("resource")
         .filter((entry) => entry.initiatorType === "script" || entry.name.endsWith(".js"));
       return {
+        ttfb: navigation.responseStart,
+        dcl: navigation.domContentLoadedEventEnd,
         load: navigation.loadEventEnd,
         scriptBytes: scripts.reduce((sum, entry) => sum + entry.encodedBodySize, 0),
         scripts: scripts.length,
@@ -66,12 +72,31 @@ async function measure(browser, page, throttle) {
   }
 }
 
+/** Every script a page loads, with the bytes transferred (compressed as served). */
+async function scriptsOf(browser, page) {
+  const context = await browser.newContext();
+  await context.addCookies(page.cookies);
+  const tab = await context.newPage();
+  await tab.goto(page.url, { waitUntil: "load" });
+  await tab.waitForTimeout(500);
+  const scripts = await tab.evaluate(() =>
+    performance
+      .getEntriesByType("resource")
+      .filter((entry) => entry.initiatorType === "script" || entry.name.endsWith(".js"))
+      .map((entry) => ({ url: entry.name, bytes: entry.encodedBodySize })),
+  );
+  await context.close();
+  return { label: page.label, scripts };
+}
+
 const browser = await chromium.launch({ executablePath: config.executablePath, args: config.args });
 const version = browser.version();
 const results = [];
+const transfers = [];
 try {
   // One visit per page first, not counted: the servers' first requests load templates and code.
   for (const page of config.pages) await measure(browser, page, 1);
+  for (const page of config.scriptPages ?? []) transfers.push(await scriptsOf(browser, page));
   for (const throttle of config.throttles) {
     const runs = Object.fromEntries(config.pages.map((page) => [page.label, []]));
     for (let run = 0; run < config.runs; run += 1) {
@@ -82,4 +107,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(JSON.stringify({ browser: version, results }));
+console.log(JSON.stringify({ browser: version, results, transfers }));
