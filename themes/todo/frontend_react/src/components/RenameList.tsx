@@ -92,7 +92,7 @@ export function RenameList({ list, onRenamed, accessibleName }: Props) {
         <form id={formId} className="form todo-inline-form todo-rename-form" onSubmit={submit} onKeyDown={onKeyDown}>
           <FormError message={formError} />
           <div className={`field${fieldError ? " field--invalid" : ""}`}>
-            <label htmlFor={inputId}>List name</label>
+            <label htmlFor={inputId}>New name</label>
             <input
               ref={input}
               id={inputId}

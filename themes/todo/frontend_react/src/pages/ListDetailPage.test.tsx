@@ -299,7 +299,7 @@ describe("a list's page", () => {
     renderTodo(`/lists/${list.id}/`);
 
     await user.click(await screen.findByRole("button", { name: "Rename" }));
-    const field = screen.getByLabelText("List name");
+    const field = screen.getByLabelText("New name");
     await user.clear(field);
     await user.type(field, "Food{Enter}");
 

@@ -119,7 +119,7 @@ describe("the lists page", () => {
     const rename = await screen.findByRole("button", { name: "Rename “Work”" });
     await user.click(rename);
     expect(rename).toHaveAttribute("aria-expanded", "true");
-    const field = screen.getByLabelText("List name", { selector: `[data-list-id="${work.id}"] input` });
+    const field = within(screen.getByRole("list", { name: "Your lists" })).getByLabelText("New name");
     expect(field).toHaveFocus();
     await user.clear(field);
     await user.type(field, "Office{Enter}");
