@@ -19,6 +19,7 @@ controls by role and label.
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import json
 import os
@@ -110,7 +111,8 @@ def project_env(settings_module: str, database_url: str, outbox: Path) -> dict[s
     }
 
 
-def migrate_and_serve(project: Path, python: Path, env: dict[str, str], log: Path):
+def migrate_and_serve(project: Path, python: Path, env: dict[str, str], log: Path,
+                      after_migrate=None):  # fmt: skip
     """collectstatic (whitenoise's manifest, as in production) while migrate runs; then serve."""
     collect = subprocess.Popen(  # noqa: S603
         [python, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -121,9 +123,31 @@ def migrate_and_serve(project: Path, python: Path, env: dict[str, str], log: Pat
     finally:
         output, _ = collect.communicate(timeout=300)
     assert collect.returncode == 0, f"collectstatic failed:\n{output[-4000:]}"
+    if after_migrate is not None:
+        after_migrate()
     served = ServedProject(project, python, env, free_port(), log)
     served.start()
     return served
+
+
+def migrations_digest(project: Path) -> str:
+    """What the database schema of a project depends on: its migration files."""
+    digest = hashlib.sha256()
+    for path in sorted(project.glob("*/**/migrations/*.py")):
+        if not {".venv", "node_modules"} & set(path.parts):
+            digest.update(path.relative_to(project).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+# Freshly migrated databases by migrations_digest: a project with the same migrations (the
+# other frontend's) starts from a copy (CREATE DATABASE ... TEMPLATE), not from a migrate.
+_migrated: dict[str, str] = {}
+
+
+def create_database(python: Path, server_url: str, name: str, template: str | None = None):
+    sql = f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")
+    run([python, "-c", "import psycopg, sys; psycopg.connect(sys.argv[1], autocommit=True)"
+         ".execute(sys.argv[2])", server_url, sql])  # fmt: skip
 
 
 @pytest.fixture(scope="session", params=FRONTENDS)
@@ -140,9 +164,16 @@ def site(request, template_snapshot, tmp_path_factory, project_python, postgres_
     outbox = root / "outbox"
     outbox.mkdir()
     database = f"browser_journeys_{frontend}"
-    run([project_python, "-c",
-         "import psycopg, sys; psycopg.connect(sys.argv[1], autocommit=True)"
-         ".execute(f'CREATE DATABASE {sys.argv[2]}')", postgres_url, database])  # fmt: skip
+    digest = migrations_digest(project)
+    template = _migrated.get(digest)
+    create_database(project_python, postgres_url, database, template)
+
+    def keep_a_migrated_copy():
+        if template is None:  # migrate ran from scratch: keep its result for the next project
+            copy = f"browser_migrated_{digest}"
+            create_database(project_python, postgres_url, copy, template=database)
+            _migrated[digest] = copy
+
     with StripeServer() as stripe:
         stripe.add(*(stripe_fixture(name) for name in CATALOG))
         env = {
@@ -156,7 +187,9 @@ def site(request, template_snapshot, tmp_path_factory, project_python, postgres_
             "STRIPE_PUBLISHABLE_KEY": STRIPE_PUBLISHABLE_KEY,
             "STRIPE_WEBHOOK_SECRET": STRIPE_WEBHOOK_SECRET,
         }
-        served = migrate_and_serve(project, project_python, env, root / "server.log")
+        # From a copy, migrate only confirms there is nothing left to apply.
+        served = migrate_and_serve(project, project_python, env, root / "server.log",
+                                   after_migrate=keep_a_migrated_copy)  # fmt: skip
         try:
             # What the payments docs say to run after creating products in Stripe.
             run([project_python, "manage.py", "djstripe_sync_models", "Product", "Price"],
