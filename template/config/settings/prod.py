@@ -71,7 +71,11 @@ X_FRAME_OPTIONS = "DENY"
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # whitenoise's compressed, fingerprinted files; a bundler's own fingerprints are kept.
+    "staticfiles": {"BACKEND": "quickscale_core.storage.StaticFilesStorage"},
 }
+# Cached forever by browsers: names that change with the content, Django's fingerprint
+# (name.<12 hex>.ext) or Vite's (frontend/assets/name-<8 characters>.ext).
+WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+\.[0-9a-f]{12}\.\w+$|/frontend/assets/.+-[\w-]{8}\.\w+$"
 
 from .custom import *  # noqa: E402, F403
