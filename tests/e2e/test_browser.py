@@ -38,6 +38,7 @@ from tests.support.browser_support import (
     CHROMIUM_ARGS,
     DESKTOP,
     PHONE,
+    REACT_SETTLED,
     REPORT_CSP_VIOLATIONS,
     SCREENSHOTS,
     Outbox,
@@ -560,6 +561,24 @@ def test_lists_and_tasks_through_the_ui_without_page_reloads(checks, site):
     assert path_of(page.url) == "/billing/pricing/"
 
 
+def main_headings(page) -> list[str]:
+    return page.locator("main").get_by_role("heading").all_inner_texts()
+
+
+def assert_same_as_a_fresh_load(page) -> None:
+    """A page reached by the React router shows what loading its URL shows (nothing left over
+    from the page before it, such as the dashboard's server-rendered cards)."""
+    fresh = page.context.new_page()
+    try:
+        fresh.goto(page.url)
+        fresh.wait_for_function(REACT_SETTLED)
+        expected = main_headings(fresh)
+    finally:
+        fresh.close()
+    shown = main_headings(page)
+    assert shown == expected, f"{page.url} via the router: {shown}; loaded: {expected}"
+
+
 @only(["react"])
 def test_lists_and_tasks_through_the_react_app(checks, site):
     """The todo journey of the HTMX test above, through the React app: one document from the
@@ -577,6 +596,7 @@ def test_lists_and_tasks_through_the_react_app(checks, site):
     page.wait_for_url(re.compile(r"/lists/$"))
     checks.check()
     assert page.evaluate(SAME_DOCUMENT), "the dashboard's link to the lists reloaded the page"
+    assert_same_as_a_fresh_load(page)
 
     page.get_by_label("List name").fill("Launch")
     page.get_by_role("button", name="Create list").click()
