@@ -38,7 +38,8 @@ def repo(tmp_path):
     (tmp_path / "Makefile").write_text("run:\n")
     git(tmp_path, "init", "-q")
     git(tmp_path, "add", "-A")
-    git(tmp_path, "commit", "-q", "-m", "Start")
+    # A user's global git settings (signing, hooks) must not decide this test.
+    git(tmp_path, "-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", "Start")
     return tmp_path, git(tmp_path, "rev-parse", "HEAD").strip()
 
 
