@@ -1,12 +1,12 @@
 """Prints the React frontend's JavaScript weight against its budgets, and the time to
 interactive of the todo list page with React and with HTMX, measured in the same run.
 
-    make bench-frontend      # or: python benchmarks/frontend.py [--runs 5] [--keep]
+    make bench-frontend   # or: python benchmarks/frontend.py [--runs 5] [--keep] [--committed]
 
-Renders two projects from the working tree, theme=todo with the modules auth and api: one
-with frontend=react, one with frontend=htmx. The React one is built as a user builds it,
-with its own `make frontend-build` (uv sync, npm install from the npm registry, the API
-client, `vite build`).
+Renders two projects from the working tree (--committed: from HEAD), theme=todo with the
+modules auth and api: one with frontend=react, one with frontend=htmx. The React one is
+built as a user builds it, with its own `make frontend-build` (uv sync, npm install from
+the npm registry, the API client, `vite build`).
 
 Weight: the initial JavaScript of the landing page and of the signed-in app, read from
 frontend_build/manifest.json (the entry's file plus every chunk it imports statically,
@@ -239,13 +239,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="measured visits per page (5)")
     parser.add_argument("--keep", action="store_true", help="keep the projects (path printed)")
+    parser.add_argument(
+        "--committed",
+        action="store_true",
+        help="render the committed template (HEAD), not the working tree",
+    )
     args = parser.parse_args()
     if not CHROMIUM.exists():
         sys.exit(f"{CHROMIUM} is missing: install Debian's chromium package")
     root = Path(tempfile.mkdtemp(prefix="quickscale-frontend-"))
     served: list[ServedProject] = []
     try:
-        src, ref = template_source(root, worktree=True)
+        src, ref = template_source(root, worktree=not args.committed)
         react = render(src, ref, root / "react_todo", theme="todo", frontend="react",
                        modules=MODULES)  # fmt: skip
         htmx = render(src, ref, root / "htmx_todo", theme="todo", modules=MODULES)
