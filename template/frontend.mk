@@ -2,7 +2,8 @@
 # docs/frontends/react.md). Node.js builds the frontend; the site never needs Node to run.
 # Template-owned: `make update` merges changes.
 NPM ?= npm
-FRONTEND_SOURCES := $(shell find quickscale_themes/*/frontend_react/src */frontend -type f 2>/dev/null)
+# What the build reads: the React code, and the theme's stylesheets its pages import.
+FRONTEND_SOURCES := $(shell find quickscale_themes/*/frontend_react/src */frontend quickscale_themes/*/frontend_htmx/static -type f -name '*.*' 2>/dev/null)
 
 .PHONY: node dev frontend-build frontend-test api-client api-client-check
 

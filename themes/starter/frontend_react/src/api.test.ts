@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
-import { api, errorMessage, fieldErrors, loginRedirect } from "./api";
+import { api, loginRedirect } from "./api";
 import { fakeServer, json } from "./test/render";
 
 describe("the API client", () => {
@@ -37,6 +37,11 @@ describe("the API client", () => {
     expect(server.requests[0].headers.get("X-CSRFToken")).toBe("renewed-token");
   });
 
+  it("builds the login URL with the current path as next", () => {
+    const here = { pathname: "/dashboard/", search: "" } as Location;
+    expect(loginRedirect("/accounts/login/", here)).toBe("/accounts/login/?next=%2Fdashboard%2F");
+  });
+
   it("sends the window to the login page, and back, when the session is gone", async () => {
     const assign = vi.fn();
     vi.stubGlobal("location", { ...window.location, origin: window.location.origin, pathname: "/lists/4/", search: "?q=milk", assign });
@@ -44,22 +49,5 @@ describe("the API client", () => {
     vi.stubGlobal("fetch", server.fetch);
     await api.GET("/me/");
     expect(assign).toHaveBeenCalledWith("/accounts/login/?next=%2Flists%2F4%2F%3Fq%3Dmilk");
-  });
-});
-
-describe("error helpers", () => {
-  it("reads DRF's detail, then the first field error, else the fallback", () => {
-    expect(errorMessage({ detail: "Limit reached." })).toBe("Limit reached.");
-    expect(errorMessage({ name: ["This field may not be blank."] })).toBe("This field may not be blank.");
-    expect(errorMessage(undefined, "Nope")).toBe("Nope");
-  });
-
-  it("maps field errors by field name", () => {
-    expect(fieldErrors({ name: ["Taken."], detail: "x" })).toEqual({ name: "Taken." });
-  });
-
-  it("builds the login URL with the current path as next", () => {
-    const here = { pathname: "/dashboard/", search: "" } as Location;
-    expect(loginRedirect("/accounts/login/", here)).toBe("/accounts/login/?next=%2Fdashboard%2F");
   });
 });

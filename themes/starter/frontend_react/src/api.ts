@@ -47,25 +47,3 @@ export const api = createClient<paths>({
   fetch: (request: Request) => globalThis.fetch(request),
 });
 api.use(session);
-
-/** A readable message from an API error body ({"detail": ...} or {"field": ["..."]}). */
-export function errorMessage(error: unknown, fallback = "Something went wrong. Please try again."): string {
-  if (!error || typeof error !== "object") return fallback;
-  const body = error as Record<string, unknown>;
-  if (typeof body.detail === "string") return body.detail;
-  for (const value of Object.values(body)) {
-    if (Array.isArray(value) && typeof value[0] === "string") return value[0];
-    if (typeof value === "string") return value;
-  }
-  return fallback;
-}
-
-/** Field errors of a 400 response, keyed by field name. */
-export function fieldErrors(error: unknown): Record<string, string> {
-  const result: Record<string, string> = {};
-  if (!error || typeof error !== "object") return result;
-  for (const [field, value] of Object.entries(error as Record<string, unknown>)) {
-    if (Array.isArray(value) && typeof value[0] === "string") result[field] = value[0];
-  }
-  return result;
-}

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from "react";
 
 import { api } from "@starter/api";
+import { attempt } from "@starter/problems";
 
-import { attempt } from "../problems";
 import type { Task } from "../types";
 import { FormError } from "./FormError";
 import { draftBody, emptyDraft, firstInvalid, TASK_FIELDS, TaskFields } from "./TaskFields";

@@ -1,6 +1,6 @@
 import { api } from "@starter/api";
+import { attempt } from "@starter/problems";
 
-import { attempt } from "../problems";
 import type { TodoList } from "../types";
 import { ConfirmStep } from "./ConfirmStep";
 

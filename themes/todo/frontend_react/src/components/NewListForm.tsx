@@ -1,8 +1,9 @@
 import { useRef, useState, type FormEvent } from "react";
 
 import { api } from "@starter/api";
+import { attempt } from "@starter/problems";
 
-import { attempt, isPlanLimit } from "../problems";
+import { isPlanLimit } from "../planLimit";
 import type { TodoList } from "../types";
 import { FieldError, invalidProps } from "./FieldError";
 import { FormError } from "./FormError";

@@ -1,8 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 
 import { api } from "@starter/api";
+import { attempt } from "@starter/problems";
 
-import { attempt } from "../problems";
 import type { TodoList } from "../types";
 import { FieldError, invalidProps } from "./FieldError";
 import { FormError } from "./FormError";

@@ -4,8 +4,8 @@ import { Link } from "react-router";
 import { api } from "@starter/api";
 import { ErrorState } from "@starter/components/ErrorState";
 import { Loading } from "@starter/components/Loading";
+import { attempt } from "@starter/problems";
 
-import { attempt } from "../problems";
 import { LISTS_URL, type TodoSummary } from "../types";
 
 type State = { kind: "loading" } | { kind: "failed" } | { kind: "ready"; totals: TodoSummary };

@@ -4,6 +4,7 @@ import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { api } from "@starter/api";
 import { ErrorState } from "@starter/components/ErrorState";
 import { Loading } from "@starter/components/Loading";
+import { attempt, type Outcome } from "@starter/problems";
 
 import { ADD_TASK_TITLE_ID, AddTaskForm } from "../components/AddTaskForm";
 import { DeleteList } from "../components/DeleteList";
@@ -17,7 +18,6 @@ import { StatusTabs } from "../components/StatusTabs";
 import { TaskEditRow } from "../components/TaskEditRow";
 import { TaskRow, type Direction } from "../components/TaskRow";
 import { isOverdue, todayIso } from "../dates";
-import { attempt, type Outcome } from "../problems";
 import { matchesSearch, readTaskQuery, taskSearch, type TaskQuery } from "../taskQuery";
 import { LISTS_URL, TASKS_PER_PAGE, type Task, type TodoList } from "../types";
 import { useAnnouncer } from "../useAnnouncer";

@@ -1,6 +1,6 @@
 import { api } from "@starter/api";
+import { attempt, type Outcome } from "@starter/problems";
 
-import { attempt, type Outcome } from "../problems";
 import type { TaskQuery } from "../taskQuery";
 import { TASKS_PER_PAGE, type Task, type TodoList } from "../types";
 

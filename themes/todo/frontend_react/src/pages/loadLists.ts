@@ -1,6 +1,6 @@
 import { api } from "@starter/api";
+import { attempt, type Outcome } from "@starter/problems";
 
-import { attempt, type Outcome } from "../problems";
 import type { TodoList } from "../types";
 
 export interface ListsData {

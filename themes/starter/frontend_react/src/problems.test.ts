@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { attempt, isPlanLimit, OFFLINE, problemFrom } from "./problems";
+import { attempt, OFFLINE, problemFrom } from "./problems";
 
 describe("API problems", () => {
   it("puts the form's field errors by name and the others in one message", () => {
@@ -20,11 +20,10 @@ describe("API problems", () => {
     expect(problemFrom({ errors: { list: ["Invalid pk."] } }, 400, ["title"]).message).toBe("Invalid pk.");
   });
 
-  it("uses the detail when there are no field errors, and recognises the plan limit", () => {
+  it("uses the detail and keeps the code when there are no field errors", () => {
     const refusal = problemFrom({ status: 403, code: "plan_limit", detail: "Upgrade to create more." }, 403);
     expect(refusal.message).toBe("Upgrade to create more.");
-    expect(isPlanLimit(refusal)).toBe(true);
-    expect(isPlanLimit(problemFrom({ code: "permission_denied" }, 403))).toBe(false);
+    expect(refusal.code).toBe("plan_limit");
     expect(problemFrom(undefined, 500).message).toBe("Something went wrong. Please try again.");
   });
 

@@ -1,5 +1,5 @@
-// What a failed API call means for the user. The api module answers every error with one
-// shape: {"status", "code", "detail", "errors": {"field": ["..."], "non_field_errors": [...]}}.
+// What a failed API call means for the user, for every page of the React app. The api module
+// answers every error with one shape: {"status", "code", "detail", "errors": {"field": ["..."], "non_field_errors": [...]}}.
 
 export interface Problem {
   status: number;
@@ -50,5 +50,3 @@ export async function attempt<T>(
     return { ok: false, problem: { status: 0, code: "network", message: OFFLINE, fields: {} } };
   }
 }
-
-export const isPlanLimit = (problem: Problem) => problem.status === 403 && problem.code === "plan_limit";
