@@ -2,6 +2,7 @@ import logging
 from pathlib import Path
 
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.autoreload import autoreload_started
 
 
@@ -31,3 +32,8 @@ def watch_manifests(sender, **kwargs) -> None:
     sender.watch_dir(root, "*/module.yml")
     sender.watch_dir(root / "quickscale_modules", "*/module.yml")
     sender.watch_dir(root / "quickscale_themes", "*/theme.yml")
+    # The React frontend's build manifest, also read once per process (django-vite): a rebuild
+    # while runserver serves the site restarts it, instead of pages asking for deleted files.
+    build = getattr(settings, "FRONTEND_BUILD_DIR", None)
+    if build:
+        sender.watch_dir(Path(build), "manifest.json")
