@@ -123,17 +123,23 @@ UNION_ANSWERS = {"theme": "todo", "frontend": "react", "modules": shipped_module
 
 
 @pytest.fixture(scope="session")
-def project_python(default_project, template_snapshot, tmp_path_factory) -> Path:
+def union_project(template_snapshot, tmp_path_factory) -> Path:
+    """The React project with every module (UNION_ANSWERS), rendered once: its pyproject.toml
+    completes the shared venv, and `react_project` builds it."""
+    dst = tmp_path_factory.mktemp("react") / "client_acme"
+    return render(template_snapshot, dst, **UNION_ANSWERS)
+
+
+@pytest.fixture(scope="session")
+def project_python(default_project, union_project) -> Path:
     """One venv with every generated project's dependencies, reused across projects.
 
     Kept in .cache/ between runs and rebuilt when the pins change, so CI installs
     the union of dependencies once instead of once per generated project. A venv whose
     pins are all still wanted only gets what was added (no rebuild under a running test).
     """
-    union = render(template_snapshot, tmp_path_factory.mktemp("union") / "client_acme",
-                   **UNION_ANSWERS)  # fmt: skip
     requirements: list[str] = []
-    for project in (default_project, union):
+    for project in (default_project, union_project):
         pyproject = tomllib.loads((project / "pyproject.toml").read_text())
         requirements += pyproject["project"]["dependencies"]
         requirements += pyproject["dependency-groups"]["dev"]
@@ -186,7 +192,7 @@ def project_env() -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def react_project(template_snapshot, tmp_path_factory, project_python) -> Path:
+def react_project(union_project, project_python) -> Path:
     """The most complete React project (todo theme, every module), built once per session as
     its first `make run` builds it: npm install (package-lock.json written), the API's
     TypeScript types (`make api-client`), then Vite's build into frontend_build/.
@@ -197,8 +203,7 @@ def react_project(template_snapshot, tmp_path_factory, project_python) -> Path:
     from tests.support.node import install_node_modules, make_with_shared_venv, npm, require_node
 
     require_node()
-    project = render(template_snapshot, tmp_path_factory.mktemp("react") / "client_acme",
-                     **UNION_ANSWERS)  # fmt: skip
+    project = union_project
     install_node_modules(project)
     make_with_shared_venv(project, project_python, "api-client")
     npm(project, "run", "build")
