@@ -198,6 +198,8 @@ def site(request, template_snapshot, tmp_path_factory, project_python, postgres_
             yield Site(served, Outbox(outbox), stripe, frontend)
         finally:
             served.stop()
+            # The React project is the project tier's too: leave it as react_project built it.
+            (project / "config" / "settings" / "browser.py").unlink(missing_ok=True)
 
 
 @pytest.fixture

@@ -72,8 +72,9 @@ if env("BROWSER_TEST_STRIPE_API", default=""):
 
 
 def write_browser_settings(project: Path) -> str:
-    (project / "config" / "settings" / "browser_test.py").write_text(BROWSER_SETTINGS)
-    return "config.settings.browser_test"
+    # Not named *_test.py: the project's pytest would collect it (python_files).
+    (project / "config" / "settings" / "browser.py").write_text(BROWSER_SETTINGS)
+    return "config.settings.browser"
 
 
 # urllib without any proxy from the environment: every request here is to 127.0.0.1.
