@@ -1,6 +1,6 @@
 import { BrowserRouter, Route, Routes } from "react-router";
 
-import { NavHighlight } from "./components/NavHighlight";
+import { ServerContent } from "./components/ServerContent";
 import { Dashboard } from "./pages/Dashboard";
 import { NotFound } from "./pages/NotFound";
 import { registeredRoutes } from "./registry";
@@ -13,7 +13,7 @@ import { registeredRoutes } from "./registry";
 export function App() {
   return (
     <BrowserRouter>
-      <NavHighlight />
+      <ServerContent />
       <Routes>
         <Route path="/dashboard/" element={<Dashboard />} />
         {registeredRoutes().map(({ path, Component }) => (
