@@ -5,7 +5,7 @@ NPM ?= npm
 # What the build reads: the React code, and the theme's stylesheets its pages import.
 FRONTEND_SOURCES := $(shell find quickscale_themes/*/frontend_react/src */frontend quickscale_themes/*/frontend_htmx/static -type f -name '*.*' 2>/dev/null)
 
-.PHONY: node dev frontend-build frontend-test api-client api-client-check
+.PHONY: node dev frontend-build frontend-test frontend-lint api-client api-client-check
 
 node:
 	@node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null || { \
@@ -51,6 +51,19 @@ frontend-test: node_modules/.package-lock.json api-client/schema.d.ts ## Type-ch
 	$(NPM) run --silent lint
 	$(NPM) run --silent test
 
+# Vite's port for make dev; Django's pages point at it (VITE_DEV_SERVER_PORT).
+VITE_PORT ?= 5173
+
+# Ctrl-C stops both (the terminal interrupts every process of the command); when runserver
+# stops on its own, the trap stops Vite.
 dev: install migrate node_modules/.package-lock.json ## Vite's dev server (hot reload) beside runserver on http://$(HOST):$(PORT)
-	@echo "Vite serves the scripts on http://localhost:5173; open the site at http://$(HOST):$(PORT)"
-	@trap 'kill 0' INT TERM EXIT; $(NPM) run dev & VITE_DEV_MODE=true $(MANAGE) runserver $(HOST):$(PORT)
+	@echo "Vite serves the scripts on http://localhost:$(VITE_PORT); open the site at http://$(HOST):$(PORT)"
+	@VITE_DEV_SERVER_PORT=$(VITE_PORT) $(NPM) run --silent dev & vite=$$!; \
+		trap 'kill $$vite 2>/dev/null' EXIT; \
+		VITE_DEV_MODE=true VITE_DEV_SERVER_PORT=$(VITE_PORT) $(MANAGE) runserver $(HOST):$(PORT)
+
+# make lint checks the React code too (ESLint), beside ruff.
+lint: frontend-lint
+
+frontend-lint: node_modules/.package-lock.json
+	$(NPM) run --silent lint

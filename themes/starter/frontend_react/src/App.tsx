@@ -3,7 +3,7 @@ import { BrowserRouter, Route, Routes } from "react-router";
 import { ServerContent } from "./components/ServerContent";
 import { Dashboard } from "./pages/Dashboard";
 import { NotFound } from "./pages/NotFound";
-import { registeredRoutes } from "./registry";
+import { registeredRoutes, registryProblems } from "./registry";
 
 /**
  * The signed-in app. Django serves the same page for /dashboard/, for the paths themes register
@@ -14,6 +14,15 @@ export function App() {
   return (
     <BrowserRouter>
       <ServerContent />
+      {registryProblems().length > 0 && (
+        <div className="container" role="alert">
+          {registryProblems().map((problem) => (
+            <p key={problem} className="alert alert--error">
+              {problem}
+            </p>
+          ))}
+        </div>
+      )}
       <Routes>
         <Route path="/dashboard/" element={<Dashboard />} />
         {registeredRoutes().map(({ path, Component }) => (

@@ -1,11 +1,21 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { registerDashboardCard, registerRoute, registeredCards, registeredRoutes, resetRegistry } from "./registry";
+import {
+  registerDashboardCard,
+  registerRoute,
+  registeredCards,
+  registeredRoutes,
+  registryProblems,
+  resetRegistry,
+} from "./registry";
 
 const Nothing = () => null;
 
 describe("registry", () => {
-  afterEach(() => resetRegistry());
+  afterEach(() => {
+    resetRegistry();
+    vi.restoreAllMocks();
+  });
 
   it("keeps routes in registration order", () => {
     registerRoute({ path: "/lists/", Component: Nothing });
@@ -13,9 +23,14 @@ describe("registry", () => {
     expect(registeredRoutes().map((route) => route.path)).toEqual(["/lists/", "/app/reports"]);
   });
 
-  it("refuses a path registered twice, naming it", () => {
+  it("keeps the first of a path registered twice and reports the clash, naming it", () => {
+    const console = vi.spyOn(globalThis.console, "error").mockImplementation(() => {});
+    const First = () => null;
+    registerRoute({ path: "/app/reports", Component: First });
     registerRoute({ path: "/app/reports", Component: Nothing });
-    expect(() => registerRoute({ path: "/app/reports", Component: Nothing })).toThrow("/app/reports");
+    expect(registeredRoutes()).toEqual([{ path: "/app/reports", Component: First }]);
+    expect(registryProblems()).toEqual([expect.stringContaining("/app/reports")]);
+    expect(console).toHaveBeenCalledOnce();
   });
 
   it("sorts dashboard cards by order, 50 when unset", () => {
@@ -25,8 +40,11 @@ describe("registry", () => {
     expect(registeredCards().map((card) => card.id)).toEqual(["early", "default", "late"]);
   });
 
-  it("refuses a card id registered twice", () => {
+  it("keeps the first of a card id registered twice and reports the clash", () => {
+    vi.spyOn(globalThis.console, "error").mockImplementation(() => {});
     registerDashboardCard({ id: "usage", Component: Nothing });
-    expect(() => registerDashboardCard({ id: "usage", Component: Nothing })).toThrow('"usage"');
+    registerDashboardCard({ id: "usage", Component: Nothing });
+    expect(registeredCards()).toHaveLength(1);
+    expect(registryProblems()).toEqual([expect.stringContaining('"usage"')]);
   });
 });

@@ -18,19 +18,34 @@ export interface DashboardCard {
 
 const routes: AppRoute[] = [];
 const cards: DashboardCard[] = [];
+const problems: string[] = [];
+
+// Registrations run while the bundle loads: throwing there would leave every page on
+// "Loading…". A clash is kept out and shown at the top of the app instead (App.tsx).
+function refuse(problem: string): void {
+  problems.push(problem);
+  console.error(problem);
+}
 
 export function registerRoute(route: AppRoute): void {
   if (routes.some((existing) => existing.path === route.path)) {
-    throw new Error(`A React route for ${route.path} is registered twice.`);
+    refuse(`A React route for ${route.path} is registered twice: the second one is ignored.`);
+    return;
   }
   routes.push(route);
 }
 
 export function registerDashboardCard(card: DashboardCard): void {
   if (cards.some((existing) => existing.id === card.id)) {
-    throw new Error(`A dashboard card with id "${card.id}" is registered twice.`);
+    refuse(`A dashboard card with id "${card.id}" is registered twice: the second one is ignored.`);
+    return;
   }
   cards.push(card);
+}
+
+/** Registrations that were refused, for the app to show. */
+export function registryProblems(): readonly string[] {
+  return problems;
 }
 
 export function registeredRoutes(): readonly AppRoute[] {
@@ -45,4 +60,5 @@ export function registeredCards(): DashboardCard[] {
 export function resetRegistry(): void {
   routes.length = 0;
   cards.length = 0;
+  problems.length = 0;
 }

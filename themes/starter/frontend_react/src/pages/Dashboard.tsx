@@ -1,18 +1,28 @@
+import { useRef } from "react";
+
 import { useConfig } from "../ConfigContext";
 import { AccountCard } from "../components/AccountCard";
 import { StatusPanel } from "../components/StatusPanel";
+import { useDocumentTitle } from "../hooks/useDocumentTitle";
+import { useFocusOnArrival } from "../hooks/useFocusOnArrival";
 import { registeredCards } from "../registry";
 
 /** The signed-in home: the starter's cards, then those themes and your code register. */
 export function Dashboard() {
   const config = useConfig();
+  const heading = useRef<HTMLHeadingElement>(null);
+  useDocumentTitle("Dashboard");
+  // Back from the lists (an in-app link): keyboard and screen reader users start here.
+  useFocusOnArrival(heading, true);
   const accountUrl = config.urls.accountSettings || config.urls.passwordChange;
   return (
     <div className="container page">
       <header className="page-header">
         <div>
           <p className="eyebrow">Dashboard</p>
-          <h1>Welcome back</h1>
+          <h1 ref={heading} tabIndex={-1}>
+            Welcome back
+          </h1>
           {config.user && (
             <p className="page-header__lead">
               Signed in as <strong>{config.user.email}</strong>

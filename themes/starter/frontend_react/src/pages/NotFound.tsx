@@ -1,12 +1,15 @@
-import { useEffect, useRef } from "react";
+import { useRef } from "react";
 
 import { useConfig } from "../ConfigContext";
+import { useDocumentTitle } from "../hooks/useDocumentTitle";
+import { useFocusOnArrival } from "../hooks/useFocusOnArrival";
 
 /** A path the app has no page for (the server answered with the app for it). */
 export function NotFound() {
   const config = useConfig();
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
+  useDocumentTitle("Page not found");
+  useFocusOnArrival(heading, true);
   return (
     <div className="container page error-page">
       <p className="error-page__code">404</p>

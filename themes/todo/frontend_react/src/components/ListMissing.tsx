@@ -1,8 +1,9 @@
 import { useRef } from "react";
 import { Link } from "react-router";
 
+import { useFocusOnArrival } from "@starter/hooks/useFocusOnArrival";
+
 import { LISTS_URL } from "../types";
-import { useFocusOnArrival } from "../useFocusOnArrival";
 
 /** A list that is not there (deleted, perhaps in another tab, or someone else's). */
 export function ListMissing() {

@@ -4,6 +4,8 @@ import { Link, useNavigate, useParams, useSearchParams } from "react-router";
 import { api } from "@starter/api";
 import { ErrorState } from "@starter/components/ErrorState";
 import { Loading } from "@starter/components/Loading";
+import { useDocumentTitle } from "@starter/hooks/useDocumentTitle";
+import { useFocusOnArrival } from "@starter/hooks/useFocusOnArrival";
 import { attempt, type Outcome } from "@starter/problems";
 
 import { ADD_TASK_TITLE_ID, AddTaskForm } from "../components/AddTaskForm";
@@ -21,8 +23,6 @@ import { isOverdue, todayIso } from "../dates";
 import { matchesSearch, readTaskQuery, taskSearch, type TaskQuery } from "../taskQuery";
 import { LISTS_URL, TASKS_PER_PAGE, type Task, type TodoList } from "../types";
 import { useAnnouncer } from "../useAnnouncer";
-import { useDocumentTitle } from "../useDocumentTitle";
-import { useFocusOnArrival } from "../useFocusOnArrival";
 import { loadListDetail, type TaskPage } from "./loadListDetail";
 
 type State =

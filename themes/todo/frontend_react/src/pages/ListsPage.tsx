@@ -3,6 +3,8 @@ import { Link, useLocation, useNavigate } from "react-router";
 
 import { ErrorState } from "@starter/components/ErrorState";
 import { Loading } from "@starter/components/Loading";
+import { useDocumentTitle } from "@starter/hooks/useDocumentTitle";
+import { useFocusOnArrival } from "@starter/hooks/useFocusOnArrival";
 
 import { ListCard } from "../components/ListCard";
 import { LiveStatus } from "../components/LiveStatus";
@@ -10,8 +12,6 @@ import { NEW_LIST_INPUT_ID, NewListForm } from "../components/NewListForm";
 import { UpgradePrompt } from "../components/UpgradePrompt";
 import { listUrl, type TodoList } from "../types";
 import { useAnnouncer } from "../useAnnouncer";
-import { useDocumentTitle } from "../useDocumentTitle";
-import { useFocusOnArrival } from "../useFocusOnArrival";
 import { loadLists, type ListsData } from "./loadLists";
 
 type State =

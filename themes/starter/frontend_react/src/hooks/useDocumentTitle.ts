@@ -1,6 +1,6 @@
 import { useEffect } from "react";
 
-import { useConfig } from "@starter/ConfigContext";
+import { useConfig } from "../ConfigContext";
 
 /** Keeps the tab's title right as the router changes pages ("Groceries · Acme"). */
 export function useDocumentTitle(title: string | null): void {
