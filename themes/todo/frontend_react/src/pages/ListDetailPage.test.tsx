@@ -213,6 +213,21 @@ describe("a list's page", () => {
     await waitFor(() => expect(screen.getByRole("button", { name: "Move “Eggs” down" })).toHaveFocus());
   });
 
+  it("sends one request for a double click while the first is in flight", async () => {
+    const { api, list } = serve();
+    const milk = api.addTask(list.id, "Milk");
+    api.addTask(list.id, "Eggs");
+    renderTodo(`/lists/${list.id}/`);
+
+    const button = await screen.findByRole("button", { name: "Move “Milk” down" });
+    // Two clicks in the same tick, before the first answer: the second must not be sent.
+    button.click();
+    button.click();
+
+    await waitFor(() => expect(titles()).toEqual(["Eggs", "Milk"]));
+    expect(api.sent("POST", `/api/v1/tasks/${milk.id}/move/`)).toHaveLength(1);
+  });
+
   it("filters by status and searches as you type, keeping both in the URL", async () => {
     const { api, list } = serve();
     api.addTask(list.id, "Milk");

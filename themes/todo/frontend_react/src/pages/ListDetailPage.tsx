@@ -151,12 +151,15 @@ function ListDetail({ listId }: { listId: number }) {
     setParams(taskSearch({ ...query, page: number }));
   };
 
-  /** Runs one write at a time; a failure is shown above the tasks and the focus stays put. */
-  async function write<T>(call: Promise<Outcome<T>>, done: (data: T) => void) {
+  /**
+   * Runs one write at a time: `call` starts the request only when no other write is in flight,
+   * so a double click sends one request. A failure is shown above the tasks; the focus stays.
+   */
+  async function write<T>(call: () => Promise<Outcome<T>>, done: (data: T) => void) {
     if (writing.current) return;
     writing.current = true;
     setActionError("");
-    const result = await call;
+    const result = await call();
     writing.current = false;
     if (result.ok) {
       done(result.data);
@@ -173,21 +176,21 @@ function ListDetail({ listId }: { listId: number }) {
   const taskPath = (task: Task) => ({ params: { path: { id: String(task.id) } } });
 
   function toggle(task: Task, index: number) {
-    void write(attempt(api.PATCH("/tasks/{id}/", { ...taskPath(task), body: { done: !task.done } })), () => {
+    void write(() => attempt(api.PATCH("/tasks/{id}/", { ...taskPath(task), body: { done: !task.done } })), () => {
       announce(`Task “${task.title}” ${task.done ? "reopened" : "completed"}.`);
       refresh({ kind: "task", id: task.id, control: "toggle", index });
     });
   }
 
   function move(task: Task, direction: Direction, index: number) {
-    void write(attempt(api.POST("/tasks/{id}/move/", { ...taskPath(task), body: { direction } })), () => {
+    void write(() => attempt(api.POST("/tasks/{id}/move/", { ...taskPath(task), body: { direction } })), () => {
       announce(`Task “${task.title}” moved ${direction}.`);
       refresh({ kind: "task", id: task.id, control: direction, index, follow: direction });
     });
   }
 
   function remove(task: Task, index: number, current: TaskPage) {
-    void write(attempt(api.DELETE("/tasks/{id}/", taskPath(task))), () => {
+    void write(() => attempt(api.DELETE("/tasks/{id}/", taskPath(task))), () => {
       announce(`Task “${task.title}” deleted.`);
       if (current.tasks.length === 1 && current.page > 1) {
         // The page's last task: the page before it, focus on its last task.
