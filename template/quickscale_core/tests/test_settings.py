@@ -93,3 +93,36 @@ def test_email_url_can_write_emails_to_files(tmp_path):
     backend, path = result.stdout.split()
     assert backend == "django.core.mail.backends.filebased.EmailBackend"
     assert path == str(tmp_path)
+
+
+def test_sqlite_writers_wait_for_each_other_instead_of_failing(tmp_path):
+    """With SQLite's defaults, two overlapping writes answered 500 "database is locked"."""
+    script = (
+        "import threading\n"
+        "from django.db import connection, transaction\n"
+        "from quickscale_core.models import User\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', 'quickscale_core', verbosity=0)\n"
+        "errors = []\n"
+        "def write(n):\n"
+        "    try:\n"
+        "        with transaction.atomic():\n"
+        "            User.objects.count()\n"
+        "            User.objects.create(email=f'u{n}@example.com')\n"
+        "    except Exception as error:\n"
+        "        errors.append(repr(error))\n"
+        "    finally:\n"
+        "        connection.close()\n"
+        "threads = [threading.Thread(target=write, args=(n,)) for n in range(8)]\n"
+        "[t.start() for t in threads]; [t.join() for t in threads]\n"
+        "print('errors', errors, 'users', User.objects.count())\n"
+    )
+    result = manage(
+        "shell",
+        "-c",
+        script,
+        DJANGO_SETTINGS_MODULE="config.settings.dev",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "errors [] users 8" in result.stdout, result.stdout
