@@ -78,4 +78,10 @@ STORAGES = {
 # (name.<12 hex>.ext) or Vite's (frontend/assets/name-<8 characters>.ext).
 WHITENOISE_IMMUTABLE_FILE_TEST = r"^.+\.[0-9a-f]{12}\.\w+$|/frontend/assets/.+-[\w-]{8}\.\w+$"
 
+# The React frontend: django-vite reads the manifest collectstatic copied, which names the files
+# whitenoise serves. A new build without collectstatic keeps serving the previous files
+# instead of pages naming files whitenoise does not have (500).
+if "DJANGO_VITE" in globals() and (STATIC_ROOT / "frontend" / "manifest.json").exists():  # noqa: F405
+    DJANGO_VITE["default"]["manifest_path"] = STATIC_ROOT / "frontend" / "manifest.json"  # noqa: F405
+
 from .custom import *  # noqa: E402, F403
