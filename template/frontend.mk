@@ -3,7 +3,8 @@
 # Template-owned: `make update` merges changes.
 NPM ?= npm
 # What the build reads: the React code, and the theme's stylesheets its pages import.
-FRONTEND_SOURCES := $(shell find quickscale_themes/*/frontend_react/src */frontend quickscale_themes/*/frontend_htmx/static -type f -name '*.*' 2>/dev/null)
+# (collectstatic's copy in staticfiles/frontend/ is not a source.)
+FRONTEND_SOURCES := $(shell find quickscale_themes/*/frontend_react/src */frontend quickscale_themes/*/frontend_htmx/static -path 'staticfiles/*' -prune -o -type f -name '*.*' -print 2>/dev/null)
 
 .PHONY: node dev frontend-build frontend-test frontend-lint api-client api-client-check
 
@@ -13,7 +14,7 @@ node:
 
 # npm install creates package-lock.json on the first build (commit it) and refreshes it when
 # package.json changed, for instance after `make update`: never merge the lock file by hand.
-node_modules/.package-lock.json: package.json | node
+node_modules/.package-lock.json: package.json $(wildcard package-lock.json) | node
 	$(NPM) install --no-audit --no-fund
 	@touch $@
 
@@ -41,10 +42,10 @@ frontend_build/manifest.json: $(FRONTEND_SOURCES) package.json vite.config.ts no
 frontend-build: frontend_build/manifest.json ## Build the React frontend into frontend_build/ (when its sources changed)
 
 # make run (and check-deploy, which reads the build's manifest) build the frontend first;
-# make test runs its checks and tests before pytest.
+# make test runs its checks and tests, and checks api-client/ against the API, before pytest.
 run: frontend-build
 check-deploy: frontend-build
-test: frontend-test
+test: frontend-test api-client-check
 
 frontend-test: node_modules/.package-lock.json api-client/schema.d.ts ## Type-check, lint and test the React frontend
 	$(NPM) run --silent typecheck

@@ -40,9 +40,17 @@ def _wants_json(request) -> bool:
 
 
 def dashboard_status(request):
-    if not request.user.is_authenticated and _wants_json(request):
-        return JsonResponse({"detail": "Sign in to see the system status."}, status=401)
+    # Same URL, three bodies (JSON, an htmx fragment, the page): caches must key on the
+    # headers that pick between them, on every answer.
+    response = _dashboard_status(request)
+    patch_vary_headers(response, ("HX-Request", "Accept"))
+    return response
+
+
+def _dashboard_status(request):
     if not request.user.is_authenticated:
+        if _wants_json(request):
+            return JsonResponse({"detail": "Sign in to see the system status."}, status=401)
         if request.htmx:
             # A plain redirect would be followed by the XHR and the login page swapped into the
             # panel; ask htmx to navigate the whole window instead.
@@ -51,17 +59,11 @@ def dashboard_status(request):
 
     context = {"status": _system_status(show_internals=request.user.is_staff)}
     if _wants_json(request):
-        response = JsonResponse(context["status"])
-        patch_vary_headers(response, ("Accept",))
-        return response
+        return JsonResponse(context["status"])
     if request.htmx:
-        response = render(request, "starter/partials/status.html", context)
-    else:
-        # Without JavaScript the panel's link lands here: the dashboard with the status inline.
-        response = render(request, "starter/dashboard.html", context)
-    # Same URL, two bodies: caches must key on the header that picks between them.
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+        return render(request, "starter/partials/status.html", context)
+    # Without JavaScript the panel's link lands here: the dashboard with the status inline.
+    return render(request, "starter/dashboard.html", context)
 
 
 def _system_status(show_internals: bool):

@@ -221,6 +221,14 @@ def test_status_json_for_anonymous_requests_is_401_not_a_login_page(client):
 
     assert response.status_code == 401
     assert response.json()["detail"]
+    assert "Accept" in response["Vary"]
+
+
+def test_status_varies_on_accept_and_htmx_for_every_answer(signed_in_client):
+    for headers in ({}, {"HX-Request": "true"}, {"Accept": "application/json"}):
+        response = signed_in_client.get(reverse("dashboard_status"), headers=headers)
+        vary = {name.strip() for name in response["Vary"].split(",")}
+        assert {"Accept", "HX-Request"} <= vary, headers
 
 
 def test_status_counts_unapplied_migrations(signed_in_client, settings):

@@ -1,5 +1,6 @@
 import { BrowserRouter, Route, Routes } from "react-router";
 
+import { ErrorBoundary } from "./components/ErrorBoundary";
 import { ServerContent } from "./components/ServerContent";
 import { Dashboard } from "./pages/Dashboard";
 import { NotFound } from "./pages/NotFound";
@@ -26,7 +27,15 @@ export function App() {
       <Routes>
         <Route path="/dashboard/" element={<Dashboard />} />
         {registeredRoutes().map(({ path, Component }) => (
-          <Route key={path} path={path} element={<Component />} />
+          <Route
+            key={path}
+            path={path}
+            element={
+              <ErrorBoundary what="This page">
+                <Component />
+              </ErrorBoundary>
+            }
+          />
         ))}
         <Route path="*" element={<NotFound />} />
       </Routes>

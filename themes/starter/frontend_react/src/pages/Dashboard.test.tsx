@@ -9,6 +9,7 @@ describe("Dashboard", () => {
   afterEach(() => {
     resetRegistry();
     vi.unstubAllGlobals();
+    vi.restoreAllMocks();
   });
 
   function serve() {
@@ -47,5 +48,20 @@ describe("Dashboard", () => {
     renderPage(<Dashboard />);
     const headings = screen.getAllByRole("heading", { level: 2 }).map((heading) => heading.textContent);
     expect(headings.slice(0, 2)).toEqual(["First card", "Second card"]);
+  });
+
+  it("shows an error in place of a card that fails, and the rest of the dashboard", async () => {
+    serve();
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    registerDashboardCard({
+      id: "broken",
+      Component: () => {
+        throw new Error("unexpected answer");
+      },
+    });
+    renderPage(<Dashboard />);
+    expect(screen.getByRole("alert")).toHaveTextContent("This card could not be shown.");
+    expect(await screen.findByText("ada@example.com", { selector: "dd" })).toBeInTheDocument();
+    expect(screen.getByRole("heading", { level: 2, name: "System status" })).toBeInTheDocument();
   });
 });

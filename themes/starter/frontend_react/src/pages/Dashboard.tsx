@@ -2,6 +2,7 @@ import { useRef } from "react";
 
 import { useConfig } from "../ConfigContext";
 import { AccountCard } from "../components/AccountCard";
+import { ErrorBoundary } from "../components/ErrorBoundary";
 import { StatusPanel } from "../components/StatusPanel";
 import { useDocumentTitle } from "../hooks/useDocumentTitle";
 import { useFocusOnArrival } from "../hooks/useFocusOnArrival";
@@ -38,7 +39,9 @@ export function Dashboard() {
 
       <div className="dashboard-grid">
         {registeredCards().map(({ id, Component }) => (
-          <Component key={id} />
+          <ErrorBoundary key={id} what="This card">
+            <Component />
+          </ErrorBoundary>
         ))}
         <AccountCard />
         <section className="card" aria-labelledby="project-title">
