@@ -487,6 +487,15 @@ def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
     removed = [m for m in installed if m not in wanted]
     edited = unapplied_answers(desired, applied)
     for key, folder in FOLDER_ANSWERS.items():
+        if key == "frontend" and key in edited and applied.get(key) == "htmx":
+            # Every frontend keeps the HTMX folder: nothing would be deleted, but the project's
+            # settings, build files and pages are generated for one frontend.
+            raise Refused(
+                f"`frontend` changed in {ANSWERS_FILE} ('htmx' -> {desired.get(key)!r}). "
+                "Switching frontends in an update is not supported: put the old value back "
+                "(or generate a new project with that frontend and move your code over). "
+                "Nothing was changed."
+            )
         if key in edited:
             raise Refused(
                 f"`{key}` changed in {ANSWERS_FILE} ({applied.get(key)!r} -> "
