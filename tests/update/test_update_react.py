@@ -128,7 +128,7 @@ def test_react_release_keeps_client_components_and_page_edits(
     for path, text in CLIENT_FILES.items():
         (project / path).parent.mkdir(parents=True, exist_ok=True)
         (project / path).write_text(text)
-    heading = "<h1>Welcome back</h1>\n"
+    heading = "</h1>\n"  # the end of the dashboard's only heading
     edit(project / REACT_DASHBOARD, heading, heading + ACME_LINE)
     commit_all(project, "Client work: a card, a page, a line on the dashboard")
     lock = digest(project / "package-lock.json")
