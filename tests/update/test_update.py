@@ -446,6 +446,16 @@ def client_work(project: Path) -> None:
     # An edit inside the theme: its folder must survive a renamed symlink in the template.
     theme_views = project / "quickscale_themes/starter/views.py"
     theme_views.write_text("# Acme: landing tweaks.\n" + theme_views.read_text())
+    # Files whose template sources became Dockerfile.jinja and ci.yml.jinja (same generated
+    # paths): Copier must merge them like any other file, edits kept.
+    for path in ACME_BUILD_EDITS:
+        (project / path).write_text((project / path).read_text() + ACME_BUILD_EDITS[path])
+
+
+ACME_BUILD_EDITS = {
+    "Dockerfile": "# Acme: our registry mirror is configured in CI.\n",
+    ".github/workflows/ci.yml": "# Acme: deploys run from another workflow.\n",
+}
 
 
 def assert_client_work_kept(project: Path, project_python: Path, project_env: dict) -> None:
@@ -455,6 +465,8 @@ def assert_client_work_kept(project: Path, project_python: Path, project_env: di
     assert (project / "templates/acme.html").exists()
     theme_views = project / "quickscale_themes/starter/views.py"
     assert theme_views.read_text().startswith("# Acme: landing tweaks.\n")
+    for path, line in ACME_BUILD_EDITS.items():
+        assert line in (project / path).read_text(), f"the client's edit in {path} was lost"
     assert not list(project.rglob("*.rej"))
     # These edits sit on lines a release should not need to touch; a conflict here means
     # the release would conflict in most client projects: rethink it or document it.
