@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from .forms import UserCreationForm, UserEditForm
-from .models import User
+from .models import Membership, Team, User
 
 
 @admin.register(User)
@@ -26,3 +27,28 @@ class UserAdmin(DjangoUserAdmin):
     search_fields = ("email", "first_name", "last_name")
     ordering = ("email",)
     readonly_fields = ("last_login", "date_joined")
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ("user",)
+    fields = ("user", "role", "created_at")
+    readonly_fields = ("created_at",)
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "personal", "member_count", "created_at")
+    list_filter = ("personal",)
+    search_fields = ("name", "slug", "memberships__user__email")
+    readonly_fields = ("created_at",)
+    inlines = (MembershipInline,)
+
+    def get_queryset(self, request):
+        # One query for the list whatever the number of teams and members.
+        return super().get_queryset(request).annotate(member_total=Count("memberships"))
+
+    @admin.display(description=_("members"), ordering="member_total")
+    def member_count(self, team: Team) -> int:
+        return team.member_total

@@ -13,7 +13,7 @@ class QuickscaleCoreConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the system checks with Django's check framework.
-        from . import checks  # noqa: F401
+        from . import checks, signals  # noqa: F401
         from .log_filters import RedactSecretPaths
 
         # gunicorn's access log (Dockerfile: --access-logfile -) is set up by gunicorn before

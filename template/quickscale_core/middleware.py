@@ -143,3 +143,41 @@ class RejectNulInPathMiddleware:
         if "\x00" in request.path:
             raise Http404("The address contains a NUL character.")  # the themed 404 page
         return self.get_response(request)
+
+
+class CurrentTeamMiddleware:
+    """Sets request.team: the team a signed-in user acts in (None for visitors).
+
+    A form or htmx request that says which team its page showed (the hidden `team_id` field of
+    {% team_field %}, or the X-Team header every htmx and React request sends) is refused with
+    409 when that is no longer the current team: the user switched teams in another tab, and
+    the write must not land in the team they switched to. quickscale_core/teams.py.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from . import teams
+
+        request.team = teams.current_team(request)
+        if request.team is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+            claimed = request.headers.get(teams.HEADER) or request.POST.get(teams.FORM_FIELD)
+            if claimed and claimed != str(request.team.pk):
+                return team_changed(request)
+        return self.get_response(request)
+
+
+def team_changed(request: HttpRequest) -> HttpResponse:
+    from . import teams
+
+    detail = (
+        f"You switched to the {teams.team_label().lower()} “{request.team.name}” in another tab "
+        "since this page was loaded, so nothing was saved. Reload the page and try again."
+    )
+    if request.accepts("application/json") and not request.accepts("text/html"):
+        return JsonResponse({"status": 409, "code": "team_changed", "detail": detail}, status=409)
+    html = loader.render_to_string(
+        "quickscale_core/team_changed.html", {"detail": detail}, request=request
+    )
+    return HttpResponse(html, status=409)

@@ -57,3 +57,49 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+
+class Team(models.Model):
+    """Who owns data: every user belongs to at least one team, their personal team.
+
+    Teams live in the core next to the user model, for the same reason: client models, the
+    todo theme and the modules can point a ForeignKey at them from their first migration,
+    whether or not the teams module (the invitations and team pages) is installed, so
+    turning team features on later moves no data. QuickScale's docs/modules/teams.md.
+    """
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=60, unique=True)
+    # Created with the user and named after them; the team pages never offer to delete it.
+    personal = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    members = models.ManyToManyField(
+        "User", through="Membership", related_name="teams", through_fields=("team", "user")
+    )
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(name=""), name="team_name_not_blank"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's place in a team. `role` is a key of TEAM_ROLES (quickscale_core/roles.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=30)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="membership_unique_per_team"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.team} ({self.role})"

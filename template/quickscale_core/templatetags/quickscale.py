@@ -5,13 +5,15 @@
                                                    (an item's `context`, a function of the
                                                    request, adds what its template needs)
     {% page_url "pricing" as pricing_url %}        a named page's URL, "" when none is installed
+    {% team_field %}                               in a POST form of team data: the team the page
+                                                   shows, so a switch in another tab refuses it
 
 What each point holds is declared in the manifests (quickscale_core/extensions.py).
 """
 
 from django import template
 from django.template.loader import render_to_string
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
 
@@ -47,3 +49,12 @@ def render_contributions(context, point: str) -> SafeString:
 @register.simple_tag
 def page_url(name: str) -> str:
     return extensions.page_url(name)
+
+
+@register.simple_tag(takes_context=True)
+def team_field(context) -> str:
+    """A hidden input naming request.team (quickscale_core.middleware.CurrentTeamMiddleware)."""
+    team = getattr(context.get("request"), "team", None)
+    if team is None:
+        return ""
+    return format_html('<input type="hidden" name="team_id" value="{}">', team.pk)

@@ -1,0 +1,129 @@
+"""Teams: the personal team every user gets, memberships, and the team of the request.
+
+Every user belongs to a personal team from the moment they exist (a signal in apps.py), so data
+is stored per team in every project. The current team is kept in the session and checked
+against the user's memberships on each request: switching teams changes nothing in the URL,
+which keeps every module's URLs as they are (docs/decisions.md, "The current team"). A request
+made with an API key acts in the key's team instead (the api module).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils.text import slugify
+
+from . import roles
+from .models import Membership, Team, User
+
+SESSION_KEY = "quickscale_team"
+# Sent by forms (a hidden field) and by htmx and the React app (a header) with the team the
+# page was showing, so a form left open in another tab never writes into the team switched to.
+FORM_FIELD = "team_id"
+HEADER = "X-Team"
+
+
+def team_label() -> str:
+    """What the UI calls a team: TEAM_LABEL ("Team", "Workspace", "Organization")."""
+    return getattr(settings, "TEAM_LABEL", "Team")
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:40] or "team"
+    return f"{base}-{secrets.token_hex(4)}"
+
+
+def personal_team_name(user: User) -> str:
+    return (user.get_full_name() or user.email.split("@")[0])[:90] or "Personal"
+
+
+@transaction.atomic
+def create_team(user: User, name: str, *, personal: bool = False) -> Team:
+    """A new team with `user` as its owner."""
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                team = Team.objects.create(name=name, slug=unique_slug(name), personal=personal)
+            break
+        except IntegrityError:  # The random suffix collided: a new one.
+            continue
+    else:
+        raise IntegrityError("Could not find a free slug for the team.")
+    Membership.objects.create(user=user, team=team, role=roles.OWNER)
+    return team
+
+
+def ensure_personal_team(user: User) -> Team:
+    """The user's personal team, created when missing (users made before teams existed)."""
+    team = Team.objects.filter(personal=True, memberships__user=user).first()
+    return team or create_team(user, personal_team_name(user), personal=True)
+
+
+def teams_of(user: User) -> list[Team]:
+    """The user's teams, each with `.role` (theirs), personal team first. One query."""
+    found = []
+    for membership in (
+        Membership.objects.filter(user=user)
+        .select_related("team")
+        .order_by("-team__personal", "team__name", "team__pk")
+    ):
+        membership.team.role = membership.role
+        found.append(membership.team)
+    return found
+
+
+def membership(user: User, team: Team | int | None) -> Membership | None:
+    if team is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Membership.objects.filter(user=user, team=team).select_related("team").first()
+
+
+def role_in(user: User, team: Team | None) -> str | None:
+    found = membership(user, team)
+    return found.role if found else None
+
+
+def can(user: User, team: Team | None, action: str) -> bool:
+    """Whether `user` may do `action` ("members.invite") in `team`, by their role there."""
+    return roles.allows(role_in(user, team), action)
+
+
+def current_team(request: HttpRequest) -> Team | None:
+    """The team the request acts in: the session's, if the user is still a member, else the
+    personal team (created when missing). None for visitors who are not signed in."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    session = getattr(request, "session", None)
+    wanted = session.get(SESSION_KEY) if session is not None else None
+    if wanted is not None:
+        found = membership(user, wanted)
+        if found is not None:
+            found.team.role = found.role
+            return found.team
+    found = (
+        Membership.objects.filter(user=user)
+        .select_related("team")
+        .order_by("-team__personal", "created_at", "pk")
+        .first()
+    )
+    if found is None:
+        team = ensure_personal_team(user)
+        team.role = roles.OWNER
+        return team
+    found.team.role = found.role
+    return found.team
+
+
+def switch_team(request: HttpRequest, team: Team) -> bool:
+    """Make `team` the request's current team; False when the user is not a member."""
+    found = membership(request.user, team)
+    if found is None:
+        return False
+    request.session[SESSION_KEY] = team.pk
+    team.role = found.role
+    request.team = team
+    return True
