@@ -29,7 +29,7 @@ MANIFEST_NAMES = ("module.yml", "theme.yml")
 AUDIENCES = {"always", "anonymous", "authenticated", "staff"}
 # The points the core, the themes and the api module render. A module may render a point
 # of its own; any other name draws warning quickscale.W002, since it is most likely a typo.
-KNOWN_POINTS = {"nav", "account_sections", "dashboard_cards", "api_routes"}
+KNOWN_POINTS = {"nav", "nav_widgets", "account_sections", "dashboard_cards", "api_routes"}
 DEFAULT_ORDER = 100
 
 
@@ -232,17 +232,40 @@ def contributed_urlpatterns(point: str) -> list:
 # one, nothing is limited, so a theme or module can ask without knowing whether plans exist.
 
 
-def has_entitlement(user: Any, feature: str) -> bool:
-    """Whether the user's plan includes `feature`; True when no module provides plans."""
+# Plans are held by users: a team's plan is the plan of its first owner (the one who has owned
+# it longest), so the team pages, seats and your own code can already ask about a team.
+
+
+def _plan_holder(subject: Any) -> Any:
+    from .models import Team
+
+    if not isinstance(subject, Team):
+        return subject
+    from . import roles
+
+    membership = (
+        subject.memberships.filter(role=roles.OWNER).select_related("user").order_by("pk").first()
+    )
+    if membership is None:  # Only while a team is being deleted.
+        from django.contrib.auth.models import AnonymousUser
+
+        return AnonymousUser()
+    return membership.user
+
+
+def has_entitlement(subject: Any, feature: str) -> bool:
+    """Whether the plan of `subject` (a user or a team) includes `feature`; True when no
+    module provides plans."""
     source = provider("entitlements")
     if source is None:
         return True
-    return import_string(f"{source}.has_entitlement")(user, feature)
+    return import_string(f"{source}.has_entitlement")(_plan_holder(subject), feature)
 
 
-def entitlement_limit(user: Any, limit: str) -> int | None:
-    """The user's plan's numeric `limit` (None = unlimited, also without plans)."""
+def entitlement_limit(subject: Any, limit: str) -> int | None:
+    """The numeric `limit` of the plan of `subject` (a user or a team); None = unlimited,
+    also without plans."""
     source = provider("entitlements")
     if source is None:
         return None
-    return import_string(f"{source}.entitlement_limit")(user, limit)
+    return import_string(f"{source}.entitlement_limit")(_plan_holder(subject), limit)

@@ -72,7 +72,8 @@ def rank(role: str) -> int:
 
 
 def assignable_by(role: str) -> list[str]:
-    """Roles a member with `role` may give: owners any, others only roles below their own."""
+    """Roles a member with `role` may give: owners any; others their own role or a lower one,
+    never owner (and they may only change the role of members ranked below them)."""
     if role == OWNER:
         return list(roles())
-    return [key for key in roles() if rank(key) > rank(role)]
+    return [key for key in roles() if key != OWNER and rank(key) >= rank(role)]

@@ -1,0 +1,67 @@
+import pytest
+from allauth.account.models import EmailAddress
+
+from quickscale_core import extensions, teams
+from quickscale_core.models import Membership
+
+from . import seat_plans
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def seat_limit(monkeypatch):
+    """Plans answer from seat_plans (unlimited unless a test sets a number), with or without
+    the billing module in the project."""
+    real = extensions.provider
+    monkeypatch.setattr(
+        extensions,
+        "provider",
+        lambda feature: (
+            "quickscale_modules.teams.tests.seat_plans"
+            if feature == "entitlements"
+            else real(feature)
+        ),
+    )
+    seat_plans.SEATS["limit"] = None
+
+    def set_limit(limit: int | None) -> None:
+        seat_plans.SEATS["limit"] = limit
+
+    return set_limit
+
+
+@pytest.fixture
+def make_user(django_user_model):
+    def make(email: str, verified: bool = True):
+        user = django_user_model.objects.create_user(email=email, password=PASSWORD)
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def team_of(make_user):
+    """A shared team "Acme" owned by owner@example.com, with members by role."""
+
+    def build(**roles_by_email: str):
+        owner = make_user("owner@example.com")
+        team = teams.create_team(owner, "Acme")
+        people = {"owner": owner}
+        for email, role in roles_by_email.items():
+            person = make_user(email)
+            Membership.objects.create(user=person, team=team, role=role)
+            people[email] = person
+        return team, people
+
+    return build
+
+
+def sign_in(client, user, team=None):
+    client.force_login(user)
+    if team is not None:
+        session = client.session
+        session[teams.SESSION_KEY] = team.pk
+        session.save()
+    return client
