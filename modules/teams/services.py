@@ -96,12 +96,13 @@ def invite(team: Team, by: User, email: str, role: str, *, base_url: str) -> tup
         token = secrets.token_urlsafe(32)
         expires = timezone.now() + timedelta(days=settings.TEAMS_INVITATION_DAYS)
         invitation = selectors.pending_for_email(team, email)
+        if invitation is None or invitation.expired:
+            _check_seat(team)  # An expired invitation holds no seat any more.
         if invitation is not None:
             invitation.token_digest = token_digest(token)
             invitation.role, invitation.inviter, invitation.expires_at = role, by, expires
             invitation.save(update_fields=["token_digest", "role", "inviter", "expires_at"])
         else:
-            _check_seat(team)
             invitation = Invitation.objects.create(
                 team=team,
                 email=email,

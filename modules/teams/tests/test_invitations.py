@@ -237,3 +237,17 @@ def test_services_refuse_an_invitation_for_a_role_that_does_not_exist(owner_clie
         services.invite(
             owner_client.team, owner_client.owner, "x@example.com", "emperor", base_url="http://t/"
         )
+
+
+def test_renewing_an_expired_invitation_needs_a_free_seat(owner_client, seat_limit):
+    invite(owner_client, "one@example.com")
+    Invitation.objects.update(expires_at=timezone.now() - timedelta(minutes=1))
+    owner_client.post(reverse("teams:invite"), {"email": "two@example.com", "role": "member"})
+    seat_limit(2)  # Owner + two@: one@'s expired invitation no longer holds a seat.
+
+    page = owner_client.post(
+        reverse("teams:invite"), {"email": "one@example.com", "role": "member"}, follow=True
+    ).content.decode()
+
+    assert "All 2 seats of this team" in page
+    assert Invitation.objects.get(email="one@example.com").expired
