@@ -16,15 +16,34 @@ class ApiKeyAdmin(admin.ModelAdmin):
         "name",
         "prefix",
         "user",
+        "team",
         "created_at",
         "expires_at",
         "last_used_at",
         "revoked_at",
     ]
+    list_select_related = ["user", "team"]
     list_filter = ["created_at", "revoked_at"]
-    search_fields = ["name", "prefix", "user__email"]
-    fields = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
-    readonly_fields = ["user", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    search_fields = ["name", "prefix", "user__email", "team__name"]
+    fields = [
+        "user",
+        "team",
+        "name",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    readonly_fields = [
+        "user",
+        "team",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     actions = ["revoke_keys"]
 
     def has_add_permission(self, request) -> bool:

@@ -5,10 +5,13 @@ from .throttling import FailedApiKeyThrottle
 
 
 class ApiKeyAuthentication(authentication.BaseAuthentication):
-    """`Authorization: Bearer <key>`: the request acts as the key's owner.
+    """`Authorization: Bearer <key>`: the request acts as the key's owner, in the key's team.
 
-    request.user is the owner, request.auth the ApiKey. Requests without a Bearer header are
-    left to the next authentication class (the session).
+    request.user is the owner, request.auth the ApiKey, request.team the key's team with
+    `.role` the owner's role there now (set on the DRF request and on the Django request
+    under it, replacing the session's current team). A key whose owner is no longer a member
+    of its team is refused (401, code not_team_member_api_key). Requests without a Bearer
+    header are left to the next authentication class (the session).
     """
 
     keyword = "Bearer"
@@ -24,10 +27,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         if wait is not None:
             raise exceptions.Throttled(wait=wait)
         try:
-            return self._authenticate_key(header)
+            user, api_key = self._authenticate_key(header)
         except exceptions.AuthenticationFailed:
             failures.record_failure(request)
             raise
+        self._set_team(request, api_key)
+        return (user, api_key)
 
     def _authenticate_key(self, header):
         if len(header) != 2:
@@ -45,6 +50,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         except services.InvalidApiKey as exc:
             raise exceptions.AuthenticationFailed(exc.message, code=f"{exc.code}_api_key") from exc
         return (api_key.user, api_key)
+
+    def _set_team(self, request, api_key) -> None:
+        # Both: views and permissions read the DRF request, code below them (services,
+        # templates, Django's own helpers) the Django one.
+        request._request.team = api_key.team
+        request.team = api_key.team
 
     def authenticate_header(self, request) -> str:
         # Makes unauthenticated requests 401 (with this challenge) rather than 403.

@@ -1,4 +1,4 @@
-"""GET /api/v1/me/: the account a request acts for, and the API key it used.
+"""GET /api/v1/me/: the account a request acts for, the team it acts in, and the API key it used.
 
 The smallest complete endpoint (a serializer for the response, a thin view, a route below):
 copy its shape for your own endpoints in your app (docs/modules/api.md, "Creating endpoints").
@@ -20,12 +20,24 @@ class ApiKeySummarySerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField(allow_null=True)
 
 
+class TeamSummarySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.CharField(
+        help_text="The user's role in the team (a key of TEAM_ROLES: owner, admin, member)."
+    )
+
+
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     email = serializers.EmailField()
     date_joined = serializers.DateTimeField()
     authenticated_by = serializers.ChoiceField(
         choices=["api_key", "session"], help_text="How this request was authenticated."
+    )
+    team = TeamSummarySerializer(
+        allow_null=True,
+        help_text="The team the request acts in: the key's team, or the session's current team.",
     )
     api_key = ApiKeySummarySerializer(
         allow_null=True, help_text="The key used for this request; null for a session."
@@ -35,7 +47,10 @@ class MeSerializer(serializers.Serializer):
 class MeView(APIView):
     @extend_schema(
         summary="The current user",
-        description="The account the request acts for: the key's owner, or the signed-in user.",
+        description=(
+            "The account the request acts for (the key's owner, or the signed-in user) and "
+            "the team it acts in (the key's team, or the session's current team)."
+        ),
         responses=MeSerializer,
         tags=["account"],
     )
@@ -47,6 +62,7 @@ class MeView(APIView):
             "email": user.email,
             "date_joined": user.date_joined,
             "authenticated_by": "api_key" if api_key else "session",
+            "team": getattr(request, "team", None),
             "api_key": api_key,
         }
         return Response(MeSerializer(data).data)

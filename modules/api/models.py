@@ -4,7 +4,8 @@ from django.utils import timezone
 
 
 class ApiKey(models.Model):
-    """A secret a user gives to a script or another service to call the API as themselves.
+    """A secret a user gives to a script or another service to call the API as themselves,
+    within one of their teams, chosen when the key is created.
 
     Only a SHA-256 hash of the key is stored: the key itself is shown once, when it is created
     (services.create_key). The prefix, the part of the key before the dot, is stored in clear so
@@ -13,6 +14,11 @@ class ApiKey(models.Model):
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    # The team the key acts in (request.team). The key works only while its user is a member
+    # of it (authentication.py): leaving or being removed from the team ends its API access.
+    team = models.ForeignKey(
+        "quickscale_core.Team", on_delete=models.CASCADE, related_name="api_keys"
     )
     name = models.CharField(
         max_length=100, help_text="What the key is for, e.g. the script using it."

@@ -12,9 +12,11 @@ from .models import ApiKey
 
 
 def keys_for(user: AbstractBaseUser) -> QuerySet[ApiKey]:
-    """The user's keys, newest first, revoked ones last."""
-    return ApiKey.objects.filter(user=user).order_by(
-        F("revoked_at").asc(nulls_first=True), "-created_at"
+    """The user's keys with their teams, newest first, revoked ones last."""
+    return (
+        ApiKey.objects.filter(user=user)
+        .select_related("team")
+        .order_by(F("revoked_at").asc(nulls_first=True), "-created_at")
     )
 
 

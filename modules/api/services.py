@@ -21,10 +21,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from quickscale_core import teams
+from quickscale_core.models import Membership, Team
 from quickscale_modules.auth.services import send_security_notice
 
 from . import selectors
@@ -48,7 +51,8 @@ class NewApiKey:
 
 
 class InvalidApiKey(Exception):
-    """The key does not authenticate. `code` says why: "invalid", "revoked" or "expired"."""
+    """The key does not authenticate. `code` says why: "invalid", "revoked", "expired", or
+    "not_team_member" (its user is no longer a member of the key's team)."""
 
     def __init__(self, code: str, message: str) -> None:
         super().__init__(message)
@@ -60,15 +64,33 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_key(user: AbstractBaseUser, name: str, expires_at: datetime | None = None) -> NewApiKey:
-    """Create a key for `user`. Give the returned `key` to the user now: it is not stored."""
+def create_key(
+    user: AbstractBaseUser,
+    name: str,
+    expires_at: datetime | None = None,
+    team: Team | None = None,
+) -> NewApiKey:
+    """Create a key for `user`, acting in `team` (default: their personal team). Give the
+    returned `key` to the user now: it is not stored.
+
+    Raises ValueError when `user` is not a member of `team`.
+    """
+    if team is None:
+        team = teams.ensure_personal_team(user)
+    elif teams.membership(user, team) is None:
+        raise ValueError(f"{user} is not a member of the team {team}: no key for it.")
     while True:
         prefix = "".join(secrets.choice(_PREFIX_ALPHABET) for _ in range(PREFIX_LENGTH))
         if not ApiKey.objects.filter(prefix=prefix).exists():
             break
     key = f"{prefix}.{secrets.token_urlsafe(32)}"
     api_key = ApiKey.objects.create(
-        user=user, name=name, prefix=prefix, hashed_key=hash_key(key), expires_at=expires_at
+        user=user,
+        team=team,
+        name=name,
+        prefix=prefix,
+        hashed_key=hash_key(key),
+        expires_at=expires_at,
     )
     return NewApiKey(api_key=api_key, key=key)
 
@@ -108,14 +130,23 @@ def notify_key_created(request: HttpRequest, api_key: ApiKey) -> None:
 
 
 def authenticate(key: str) -> ApiKey:
-    """The active key matching `key`, with its user; raises InvalidApiKey otherwise.
+    """The active key matching `key`, with its user and its team; raises InvalidApiKey
+    otherwise. `api_key.team.role` is the user's role in the team now: a key whose user has
+    left the team, or was removed from it, no longer authenticates.
 
     Records the time of use (at most once a minute per key).
     """
     prefix, dot, secret = key.partition(".")
     if not dot or len(prefix) != PREFIX_LENGTH or not secret:
         raise InvalidApiKey("invalid", "Invalid API key.")
-    api_key = ApiKey.objects.select_related("user").filter(prefix=prefix).first()
+    # The user's role in the key's team comes with the key: one query per request.
+    role = Membership.objects.filter(user=OuterRef("user"), team=OuterRef("team")).values("role")
+    api_key = (
+        ApiKey.objects.select_related("user", "team")
+        .annotate(team_role=Subquery(role[:1]))
+        .filter(prefix=prefix)
+        .first()
+    )
     # Compared in constant time, so response times say nothing about how much of a key matched.
     if api_key is None or not hmac.compare_digest(api_key.hashed_key, hash_key(key)):
         raise InvalidApiKey("invalid", "Invalid API key.")
@@ -125,6 +156,13 @@ def authenticate(key: str) -> ApiKey:
         raise InvalidApiKey("expired", "This API key has expired.")
     if not api_key.user.is_active:
         raise InvalidApiKey("invalid", "Invalid API key.")
+    if api_key.team_role is None:
+        raise InvalidApiKey(
+            "not_team_member",
+            f"This API key no longer works: its user is no longer a member of the "
+            f"{teams.team_label().lower()} it was created for. Create a new key.",
+        )
+    api_key.team.role = api_key.team_role
     now = timezone.now()
     if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_PRECISION:
         ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=now)

@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from quickscale_core.teams import team_label, teams_of
 from quickscale_modules.auth.services import reauthentication_required
 
 from . import selectors, services
@@ -22,16 +23,21 @@ NEW_KEY_SESSION_KEY = "quickscale_api_new_key"
 # lasting credential. The POST is replayed once the user has confirmed.
 @reauthentication_required(allow_get=True)
 def api_keys(request: HttpRequest) -> HttpResponse:
-    """The user's keys, and a form to create one.
+    """The user's keys, and a form to create one in one of their teams (the current one unless
+    they choose another).
 
     A created key is shown once, on the page the POST redirects to (so reloading that page
     cannot create a second key); until then it waits in the server-side session, which
     the next GET empties. Its owner is emailed that a key was created.
     """
-    form = ApiKeyForm(request.POST or None)
+    user_teams = teams_of(request.user)
+    form = ApiKeyForm(request.POST or None, teams=user_teams, current_team=request.team)
     if request.method == "POST" and form.is_valid():
         created = services.create_key(
-            request.user, name=form.cleaned_data["name"], expires_at=form.expires_at()
+            request.user,
+            name=form.cleaned_data["name"],
+            expires_at=form.expires_at(),
+            team=form.cleaned_data["team"],
         )
         request.session[NEW_KEY_SESSION_KEY] = {"id": created.api_key.pk, "key": created.key}
         services.notify_key_created(request, created.api_key)
@@ -42,7 +48,19 @@ def api_keys(request: HttpRequest) -> HttpResponse:
         api_key = selectors.key_for(request.user, pending["id"])
         if api_key is not None:
             new_key = services.NewApiKey(api_key=api_key, key=pending["key"])
-    context = {"form": form, "keys": selectors.keys_for(request.user), "new_key": new_key}
+    keys = list(selectors.keys_for(request.user))
+    member_of = {team.pk for team in user_teams}
+    for key in keys:
+        # A key of a team the user has left is refused (services.authenticate): say so.
+        key.team_left = key.team_id not in member_of
+    context = {
+        "form": form,
+        "keys": keys,
+        "new_key": new_key,
+        # With one team (a project without team pages), the team is not worth mentioning.
+        "show_teams": len(user_teams) > 1 or any(key.team_left for key in keys),
+        "team_label": team_label(),
+    }
     return render(request, "quickscale_api/keys.html", context, status=400 if form.errors else 200)
 
 

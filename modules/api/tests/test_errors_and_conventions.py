@@ -96,8 +96,10 @@ def test_a_page_past_the_end_is_a_json_404(client, new_key):
 
 
 def test_page_size_is_capped_at_100(client, member, new_key):
+    team = new_key.api_key.team
     ApiKey.objects.bulk_create(
-        ApiKey(user=member, name=f"k{i}", prefix=f"p{i:07d}", hashed_key="-") for i in range(100)
+        ApiKey(user=member, team=team, name=f"k{i}", prefix=f"p{i:07d}", hashed_key="-")
+        for i in range(100)
     )
 
     response = client.get("/api/v1/test/keys/?page_size=1000", headers=bearer(new_key.key))

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.urls import urlpatterns as project_urlpatterns
+from quickscale_core.drf_permissions import HasTeamPermission, HasTeamRole, IsTeamMember
 from quickscale_modules.api.models import ApiKey
 
 
@@ -53,7 +54,56 @@ class Public(APIView):
         return Response({"ok": True})
 
 
+class TeamOfRequest(APIView):
+    """The team a request acts in, as the DRF request and the Django request under it see it."""
+
+    def get(self, request):
+        def seen(team):
+            return None if team is None else {"id": team.pk, "role": team.role}
+
+        return Response({"drf": seen(request.team), "django": seen(request._request.team)})
+
+
+class Allowed(APIView):
+    """Answers {"ok": true} to whoever its permission classes let in."""
+
+    def get(self, request):
+        return Response({"ok": True})
+
+    post = delete = get
+
+
+class AnyMember(Allowed):
+    permission_classes = [IsTeamMember]
+
+
+class Invite(Allowed):
+    permission_classes = [HasTeamPermission]
+    team_permission = "members.invite"
+
+
+class ByMethod(Allowed):
+    # GET: the default action, team.view.
+    permission_classes = [HasTeamPermission]
+    team_permissions = {"POST": "members.remove", "DELETE": "team.delete"}
+
+
+class OwnersAndAdmins(Allowed):
+    permission_classes = [HasTeamRole]
+    team_roles = {"owner", "admin"}
+
+
+class OwnersOnly(Allowed):
+    permission_classes = [HasTeamRole]  # Owners, unless team_roles says otherwise.
+
+
 urlpatterns = [
+    path("api/v1/test/team/", TeamOfRequest.as_view()),
+    path("api/v1/test/any-member/", AnyMember.as_view()),
+    path("api/v1/test/invite/", Invite.as_view()),
+    path("api/v1/test/by-method/", ByMethod.as_view()),
+    path("api/v1/test/owners-and-admins/", OwnersAndAdmins.as_view()),
+    path("api/v1/test/owners-only/", OwnersOnly.as_view()),
     path("api/v1/test/whoami/", WhoAmI.as_view()),
     path("api/v1/test/notes/", Notes.as_view()),
     path("api/v1/test/keys/", MyKeys.as_view()),
