@@ -72,7 +72,7 @@ def seed_todo(user) -> dict:
     from quickscale_themes.todo.models import Task, TodoList
 
     call_command("seed_todo_demo", email=user.email, lists=1, tasks=TASKS, verbosity=0)
-    todo_list = TodoList.objects.filter(owner=user).order_by("pk").first()
+    todo_list = TodoList.unscoped.filter(owner=user).order_by("pk").first()
     existing = Task.objects.filter(todo_list=todo_list).count()
     # Top up (the command may cap tasks per list); open tasks, so the default view lists them.
     for index in range(existing, TASKS):
@@ -206,6 +206,7 @@ def queries() -> list[dict]:
 
 def seed_open_tasks(count: int) -> dict:
     """A verified user with a session and one todo list of `count` open tasks (frontend.py)."""
+    from quickscale_core import teams
     from quickscale_themes.todo import services
     from quickscale_themes.todo.models import Task
 
@@ -214,7 +215,9 @@ def seed_open_tasks(count: int) -> dict:
         from allauth.account.models import EmailAddress
 
         EmailAddress.objects.create(user=user, email=EMAIL, verified=True, primary=True)
-    todo_list = services.create_list(user, name="Launch checklist")
+    todo_list = services.create_list(
+        teams.ensure_personal_team(user), user, name="Launch checklist"
+    )
     Task.objects.bulk_create(
         Task(todo_list=todo_list, title=f"Task {index + 1} of the launch", position=index)
         for index in range(count)

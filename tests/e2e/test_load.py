@@ -61,6 +61,7 @@ import json
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+from quickscale_core import teams
 from quickscale_modules.api import services as api_services
 from quickscale_themes.todo import services as todo_services
 
@@ -69,11 +70,12 @@ for index in range(USERS):
     user = get_user_model().objects.create_user(email=f"load{index}@example.com")
     browser = Client()
     browser.force_login(user)
+    team = teams.ensure_personal_team(user)
     row = {
         "email": user.email,
         "session": browser.cookies[settings.SESSION_COOKIE_NAME].value,
         "key": api_services.create_key(user, "load").key,
-        "list_id": todo_services.create_list(user, name="Load").pk,
+        "list_id": todo_services.create_list(team, user, name="Load").pk,
     }
     print(json.dumps(row))
 """

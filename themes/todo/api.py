@@ -1,9 +1,11 @@
 """The lists and tasks API, mounted at /api/v1/ by urls.py (projects with the api module).
 
-The same rules as the pages: reads go through selectors.py (scoped to the user: anyone
-else's list or task is a 404), writes through services.py (validation, the plan's list
-limit). Serializers only shape JSON. A service's ValidationError becomes a 400 with field
-errors in the api module's exception handler, so no method here catches it.
+The same rules as the pages: every endpoint acts in the current team (request.team: the
+session's team, or the API key's), reads go through selectors.py (another team's list or
+task is a 404), writes through services.py (validation, the plan's list limit). Members whose
+role does not allow selectors.LISTS_PERMISSION get 403. Serializers only shape JSON. A
+service's ValidationError becomes a 400 with field errors in the api module's exception
+handler, so no method here catches it.
 """
 
 from drf_spectacular.types import OpenApiTypes
@@ -12,9 +14,32 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
+from rest_framework.settings import api_settings
+
+from quickscale_core import teams
+from quickscale_core.drf_permissions import HasTeamPermission
 
 from . import selectors, services
 from .models import Task, TodoList
+
+
+class TeamScoped:
+    """For the viewsets: the current team is where every read and write happens.
+
+    request.team comes from quickscale_core's middleware for session requests (and from the
+    api module for a key that names its team). A request authenticated by DRF alone (an API
+    key of a project whose keys carry no team) acts in the user's team as the session would
+    choose it: their personal team.
+    """
+
+    permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, HasTeamPermission]
+    team_permission = selectors.LISTS_PERMISSION
+
+    def check_permissions(self, request):
+        # After authentication, before the permission classes read the team.
+        if getattr(request, "team", None) is None and request.user.is_authenticated:
+            request._request.team = teams.current_team(request._request)
+        super().check_permissions(request)
 
 
 class PlanLimitReached(exceptions.APIException):
@@ -53,15 +78,15 @@ class TodoListSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
         ]
-        # The per-owner unique name is checked by services.create_list/rename_list.
+        # The per-team unique name is checked by services.create_list/rename_list.
         validators = []
 
 
 class TaskSerializer(serializers.ModelSerializer):
     list = serializers.PrimaryKeyRelatedField(
         source="todo_list",
-        queryset=TodoList.objects.none(),
-        help_text="The id of one of your lists.",
+        queryset=TodoList.unscoped.none(),
+        help_text="The id of one of your team's lists.",
     )
 
     class Meta:
@@ -84,10 +109,11 @@ class TaskSerializer(serializers.ModelSerializer):
     def get_fields(self):
         fields = super().get_fields()
         request = self.context.get("request")
-        # Only the requesting user's lists are valid targets; another user's list id is
+        # Only the current team's lists are valid targets; another team's list id is
         # answered like an id that does not exist.
-        if request is not None and request.user.is_authenticated:
-            fields["list"].queryset = TodoList.objects.filter(owner=request.user)
+        team = getattr(request, "team", None) if request is not None else None
+        if team is not None:
+            fields["list"].queryset = TodoList.objects.for_team(team)
         return fields
 
 
@@ -96,9 +122,9 @@ class MoveSerializer(serializers.Serializer):
 
 
 class TodoSummarySerializer(serializers.Serializer):
-    """Totals across the user's lists (the dashboard card) and the plan's list limit."""
+    """Totals across the team's lists (the dashboard card) and the plan's list limit."""
 
-    lists = serializers.IntegerField(help_text="How many lists you have.")
+    lists = serializers.IntegerField(help_text="How many lists your team has.")
     list_limit = serializers.IntegerField(
         allow_null=True, help_text="How many lists your plan allows; null when unlimited."
     )
@@ -109,18 +135,18 @@ class TodoSummarySerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Your lists, with task counts", tags=["todo"]),
+    list=extend_schema(summary="Your team's lists, with task counts", tags=["todo"]),
     create=extend_schema(
         summary="Create a list",
         description="Answers 403 with code `plan_limit` when your plan allows no more lists.",
         tags=["todo"],
     ),
-    retrieve=extend_schema(summary="One of your lists", tags=["todo"]),
+    retrieve=extend_schema(summary="One of your team's lists", tags=["todo"]),
     update=extend_schema(summary="Rename a list", tags=["todo"]),
     partial_update=extend_schema(summary="Rename a list", tags=["todo"]),
     destroy=extend_schema(summary="Delete a list and its tasks", tags=["todo"]),
 )
-class TodoListViewSet(viewsets.ModelViewSet):
+class TodoListViewSet(TeamScoped, viewsets.ModelViewSet):
     serializer_class = TodoListSerializer
     # Any id reaches the view, so "/lists/abc/" is the API's JSON 404, not Django's HTML one.
     lookup_value_regex = r"[^/]+"
@@ -129,32 +155,32 @@ class TodoListViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no user
-            return TodoList.objects.none()
-        return selectors.lists_for(self.request.user)
+            return TodoList.unscoped.none()
+        return selectors.lists_for(self.request.team)
 
     def perform_create(self, serializer):
         try:
             created = services.create_list(
-                self.request.user, name=serializer.validated_data["name"]
+                self.request.team, self.request.user, name=serializer.validated_data["name"]
             )
         except services.ListLimitReached as exc:
             raise PlanLimitReached(str(exc)) from exc
         # Read back through the selector for the counts.
-        serializer.instance = selectors.list_for(self.request.user, created.pk)
+        serializer.instance = selectors.list_for(self.request.team, created.pk)
 
     def perform_update(self, serializer):
         todo_list = serializer.instance
         if "name" in serializer.validated_data:
             services.rename_list(
-                self.request.user, todo_list, name=serializer.validated_data["name"]
+                self.request.team, todo_list, name=serializer.validated_data["name"]
             )
-        serializer.instance = selectors.list_for(self.request.user, todo_list.pk)
+        serializer.instance = selectors.list_for(self.request.team, todo_list.pk)
 
     def perform_destroy(self, instance):
-        services.delete_list(self.request.user, instance)
+        services.delete_list(self.request.team, instance)
 
     @extend_schema(
-        summary="Totals across your lists, and how many lists your plan allows",
+        summary="Totals across your team's lists, and how many lists your plan allows",
         tags=["todo"],
     )
     @action(
@@ -165,14 +191,14 @@ class TodoListViewSet(viewsets.ModelViewSet):
         filter_backends=[],
     )
     def summary(self, request):
-        totals = selectors.overview_for(request.user)
+        totals = selectors.overview_for(request.team)
         totals["list_limit"] = selectors.list_limit(request.user)
         return Response(TodoSummarySerializer(totals).data)
 
 
 @extend_schema_view(
     list=extend_schema(
-        summary="Your tasks",
+        summary="Your team's tasks",
         parameters=[
             OpenApiParameter("list", OpenApiTypes.INT, description="Only the tasks of this list."),
             OpenApiParameter(
@@ -185,7 +211,7 @@ class TodoListViewSet(viewsets.ModelViewSet):
         tags=["todo"],
     ),
     create=extend_schema(summary="Add a task at the end of a list", tags=["todo"]),
-    retrieve=extend_schema(summary="One of your tasks", tags=["todo"]),
+    retrieve=extend_schema(summary="One of your team's tasks", tags=["todo"]),
     update=extend_schema(summary="Change a task", tags=["todo"]),
     partial_update=extend_schema(
         summary="Change a task",
@@ -194,7 +220,7 @@ class TodoListViewSet(viewsets.ModelViewSet):
     ),
     destroy=extend_schema(summary="Delete a task", tags=["todo"]),
 )
-class TaskViewSet(viewsets.ModelViewSet):
+class TaskViewSet(TeamScoped, viewsets.ModelViewSet):
     serializer_class = TaskSerializer
     lookup_value_regex = r"[^/]+"
     search_fields = ["title"]
@@ -205,7 +231,7 @@ class TaskViewSet(viewsets.ModelViewSet):
             return Task.objects.none()
         params = self.request.query_params
         task_filter = selectors.TaskFilter.from_query({"status": params.get("status", "all")})
-        tasks = selectors.tasks_for(self.request.user, task_filter=task_filter)
+        tasks = selectors.tasks_for(self.request.team, task_filter=task_filter)
         list_id = params.get("list")
         if list_id is not None and self.action == "list":
             tasks = tasks.filter(todo_list_id=_list_id(list_id))
@@ -214,13 +240,13 @@ class TaskViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         todo_list = data.pop("todo_list")
-        serializer.instance = services.add_task(self.request.user, todo_list, **data)
+        serializer.instance = services.add_task(self.request.team, todo_list, **data)
 
     def perform_update(self, serializer):
-        services.update_task(self.request.user, serializer.instance, **serializer.validated_data)
+        services.update_task(self.request.team, serializer.instance, **serializer.validated_data)
 
     def perform_destroy(self, instance):
-        services.delete_task(self.request.user, instance)
+        services.delete_task(self.request.team, instance)
 
     @extend_schema(
         summary="Move a task up or down among its list's open (or done) tasks",
@@ -233,7 +259,7 @@ class TaskViewSet(viewsets.ModelViewSet):
         task = self.get_object()
         move = MoveSerializer(data=request.data)
         move.is_valid(raise_exception=True)
-        services.move_task(request.user, task, move.validated_data["direction"])
+        services.move_task(request.team, task, move.validated_data["direction"])
         return Response(self.get_serializer(task).data)
 
 

@@ -1,5 +1,7 @@
 """Forms for the HTML pages. They only parse and present input: the rules live in the
-models' constraints and services.py, whose ValidationErrors are attached back to the form."""
+models' constraints and services.py, whose ValidationErrors are attached back to the form.
+None of them offers a team or a list to choose: the team is the request's (request.team),
+and the list is the one in the URL, looked up in that team (selectors.py)."""
 
 from django import forms
 
@@ -16,7 +18,7 @@ class ListForm(forms.ModelForm):
         }
 
     def validate_constraints(self):
-        # The owner is not a form field, so the per-owner unique name is checked by the
+        # The team is not a form field, so the per-team unique name is checked by the
         # service (model.full_clean) instead of here.
         pass
 

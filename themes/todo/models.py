@@ -1,14 +1,29 @@
 """Lists and their tasks. Rules that the database can hold are constraints here; rules that
-need the user or the plan (ownership, the plan's list limit, ordering) live in services.py."""
+need the team or the plan (the team's lists, the plan's list limit, ordering) live in
+services.py.
+
+A list belongs to a team (TeamScopedModel: the `team` foreign key, and `objects` that refuses
+any query not starting with `.for_team(team)`); every member of the team sees and edits it.
+Tasks have no team of their own: they are reached through a list of the team.
+"""
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
+from quickscale_core.scoping import TeamScopedModel
 
-class TodoList(models.Model):
+
+class TodoList(TeamScopedModel):
+    # The member who created the list (the field keeps its first name, `owner`, so existing
+    # databases and code that read it keep working). The list belongs to the team: when its
+    # creator's account is deleted, it stays with the team.
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="todo_lists"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="todo_lists",
     )
     name = models.CharField(max_length=100)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -18,12 +33,12 @@ class TodoList(models.Model):
         verbose_name = "list"
         ordering = [Lower("name"), "pk"]
         constraints = [
-            # "Groceries" and "groceries" are the same list to a person.
+            # "Groceries" and "groceries" are the same list to a person, and to their team.
             models.UniqueConstraint(
                 Lower("name"),
-                "owner",
-                name="todo_list_name_unique_per_owner",
-                violation_error_message="You already have a list with this name.",
+                "team",
+                name="todo_list_name_unique_per_team",
+                violation_error_message="There is already a list with this name.",
             ),
             models.CheckConstraint(
                 condition=~models.Q(name=""),

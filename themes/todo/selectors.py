@@ -1,8 +1,10 @@
-"""Read-side queries: every read of lists and tasks goes through here, scoped to the user.
+"""Read-side queries: every read of lists and tasks goes through here, scoped to a team.
 
-Views, the API and the seed command call these instead of building querysets, so "a user
-only ever sees their own data" is decided in one place, and each function runs a fixed
-number of queries however many rows there are (counts are annotations, not loops).
+Views, the API and the seed command call these with the current team (request.team) instead
+of building querysets, so "a member only ever sees their team's data" is decided in one place:
+another team's list or task is a 404, exactly like one that does not exist. Every member of
+the team sees the same lists. Each function runs a fixed number of queries however many rows,
+teams or members there are (counts are annotations, not loops).
 """
 
 from dataclasses import dataclass
@@ -13,11 +15,17 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from quickscale_core import extensions
+from quickscale_core.scoping import UnscopedQuery
 
 from .models import Task, TodoList
 
-# The plan limit that caps how many lists a user has (with billing: BILLING_PLANS "limits").
+# The plan limit that caps how many lists a team has (with billing: BILLING_PLANS "limits").
+# The limit is read from the plan of the member creating the list (billing per team is to come).
 LIST_LIMIT = "projects"
+
+# What a member's role must allow to use the team's lists (read and write): every default
+# role has it (quickscale_core/roles.py). A read-only role would need a second action here.
+LISTS_PERMISSION = "team.view"
 
 STATUSES = ("open", "done", "overdue", "all")
 DEFAULT_STATUS = "open"
@@ -44,11 +52,18 @@ class TaskFilter:
         )
 
 
-def lists_for(user) -> QuerySet[TodoList]:
-    """The user's lists, each annotated with open_count, done_count and overdue_count."""
+def _tasks_of(team) -> QuerySet[Task]:
+    """Tasks have no team of their own: those of the team's lists."""
+    if team is None:  # Like TodoList.objects.for_team(None): never every team's tasks.
+        raise UnscopedQuery("Tasks need a team: none was given.")
+    return Task.objects.filter(todo_list__team=team)
+
+
+def lists_for(team) -> QuerySet[TodoList]:
+    """The team's lists, each annotated with open_count, done_count and overdue_count."""
     today = timezone.localdate()
     return (
-        TodoList.objects.filter(owner=user)
+        TodoList.objects.for_team(team)
         .annotate(
             open_count=Count("tasks", filter=Q(tasks__done=False)),
             done_count=Count("tasks", filter=Q(tasks__done=True)),
@@ -58,17 +73,17 @@ def lists_for(user) -> QuerySet[TodoList]:
     )  # Meta.ordering is dropped from GROUP BY queries
 
 
-def list_for(user, pk) -> TodoList:
-    """One of the user's lists (with counts); 404 for anyone else's."""
-    return get_object_or_404(lists_for(user), pk=pk)
+def list_for(team, pk) -> TodoList:
+    """One of the team's lists (with counts); 404 for any other team's."""
+    return get_object_or_404(lists_for(team), pk=pk)
 
 
-def tasks_for(user, *, todo_list: TodoList | None = None, task_filter=TaskFilter()):
-    """The user's tasks, optionally of one list, filtered by status and search text.
+def tasks_for(team, *, todo_list: TodoList | None = None, task_filter=TaskFilter()):
+    """The team's tasks, optionally of one list, filtered by status and search text.
 
     Open tasks come in their list order; done ones after them, most recently done first.
     """
-    tasks = Task.objects.filter(todo_list__owner=user).select_related("todo_list")
+    tasks = _tasks_of(team).select_related("todo_list")
     if todo_list is not None:
         tasks = tasks.filter(todo_list=todo_list)
     status = task_filter.status
@@ -83,27 +98,29 @@ def tasks_for(user, *, todo_list: TodoList | None = None, task_filter=TaskFilter
     return tasks.order_by("done", "-completed_at", "position", "pk")
 
 
-def task_for(user, pk) -> Task:
-    """One of the user's tasks (with its list); 404 for anyone else's."""
-    return get_object_or_404(tasks_for(user, task_filter=TaskFilter(status="all")), pk=pk)
+def task_for(team, pk) -> Task:
+    """One of the team's tasks (with its list); 404 for any other team's."""
+    return get_object_or_404(tasks_for(team, task_filter=TaskFilter(status="all")), pk=pk)
 
 
-def overview_for(user) -> dict[str, int]:
-    """Totals across the user's lists, for the dashboard card: two queries."""
+def overview_for(team) -> dict[str, int]:
+    """Totals across the team's lists, for the dashboard card: two queries."""
     today = timezone.localdate()
-    return Task.objects.filter(todo_list__owner=user).aggregate(
+    return _tasks_of(team).aggregate(
         open=Count("pk", filter=Q(done=False)),
         due_today=Count("pk", filter=Q(done=False, due_date=today)),
         overdue=Count("pk", filter=Q(done=False, due_date__lt=today)),
         done=Count("pk", filter=Q(done=True)),
-    ) | {"lists": TodoList.objects.filter(owner=user).count()}
+    ) | {"lists": TodoList.objects.for_team(team).count()}
 
 
 def list_limit(user) -> int | None:
-    """How many lists the user may have: None when unlimited (or when no module provides plans)."""
+    """How many lists a team may have when `user` creates one: their plan's limit. None when
+    unlimited (or when no module provides plans)."""
     return extensions.entitlement_limit(user, LIST_LIMIT)
 
 
-def can_create_list(user) -> bool:
+def can_create_list(team, user) -> bool:
+    """Whether `user` may create another list in `team` (the team's lists against the plan)."""
     limit = list_limit(user)
-    return limit is None or TodoList.objects.filter(owner=user).count() < limit
+    return limit is None or TodoList.objects.for_team(team).count() < limit

@@ -1,20 +1,25 @@
 """Business rules for lists and tasks: the only code that creates, changes or deletes them.
 
-Views, API endpoints and the seed command call these functions with the acting user. Each
-checks that the user owns what it touches (views and the API already look objects up
-through selectors.py, which 404s for anyone else's; this is the second lock), validates
-with the model's constraints, and raises:
+Views, API endpoints and the seed command call these functions with the team they act in
+(request.team), and create_list also with the member creating the list. Each checks that
+what it touches belongs to that team (views and the API already look objects up through
+selectors.py, which 404s for another team's; this is the second lock), validates with the
+model's constraints, and raises:
 
 - django.core.exceptions.ValidationError for bad input (field errors by name),
-- PermissionDenied when the object belongs to someone else,
-- ListLimitReached when the user's plan allows no more lists (when a module provides plans).
+- PermissionDenied when the object belongs to another team,
+- ListLimitReached when the plan allows no more lists (when a module provides plans).
+
+Whether the user may act in the team at all (a member whose role allows
+selectors.LISTS_PERMISSION) is checked once per request, by the views and the API.
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+
+from quickscale_core.models import Team
 
 from .models import Task, TodoList
 
@@ -23,7 +28,7 @@ from .selectors import can_create_list, list_limit  # noqa: F401
 
 
 class ListLimitReached(Exception):
-    """The user's plan allows `limit` lists and they have them all."""
+    """The plan allows `limit` lists and the team has them all."""
 
     def __init__(self, limit: int):
         self.limit = limit
@@ -31,9 +36,9 @@ class ListLimitReached(Exception):
         super().__init__(f"Your plan includes {limit} {noun}. Upgrade to create more.")
 
 
-def _ensure_owner(user, todo_list: TodoList) -> None:
-    if todo_list.owner_id != user.pk:
-        raise PermissionDenied("This list belongs to someone else.")
+def _ensure_team(team, todo_list: TodoList) -> None:
+    if team is None or todo_list.team_id != team.pk:
+        raise PermissionDenied("This list belongs to another team.")
 
 
 def _clean_text(value: str | None) -> str:
@@ -42,30 +47,33 @@ def _clean_text(value: str | None) -> str:
 
 
 @transaction.atomic
-def create_list(user, *, name: str) -> TodoList:
-    # Lock the user's row so two simultaneous requests cannot both pass the limit check
+def create_list(team, user, *, name: str) -> TodoList:
+    """A new list of `team`, created by `user` (its `owner`; their plan's list limit applies)."""
+    if team is None:
+        raise PermissionDenied("A list needs a team.")
+    # Lock the team's row so two simultaneous requests cannot both pass the limit check
     # (PostgreSQL; SQLite serialises writes anyway).
-    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+    Team.objects.select_for_update().filter(pk=team.pk).exists()
     limit = list_limit(user)
-    if limit is not None and TodoList.objects.filter(owner=user).count() >= limit:
+    if limit is not None and TodoList.objects.for_team(team).count() >= limit:
         raise ListLimitReached(limit)
-    todo_list = TodoList(owner=user, name=_clean_text(name))
+    todo_list = TodoList(team=team, owner=user, name=_clean_text(name))
     todo_list.full_clean()
     todo_list.save()
     return todo_list
 
 
-def rename_list(user, todo_list: TodoList, *, name: str) -> TodoList:
-    _ensure_owner(user, todo_list)
+def rename_list(team, todo_list: TodoList, *, name: str) -> TodoList:
+    _ensure_team(team, todo_list)
     todo_list.name = _clean_text(name)
     todo_list.full_clean()
     todo_list.save(update_fields=["name", "updated_at"])
     return todo_list
 
 
-def delete_list(user, todo_list: TodoList) -> None:
+def delete_list(team, todo_list: TodoList) -> None:
     """Deletes the list and its tasks."""
-    _ensure_owner(user, todo_list)
+    _ensure_team(team, todo_list)
     todo_list.delete()
 
 
@@ -76,7 +84,7 @@ def _next_position(todo_list: TodoList, done: bool) -> int:
 
 @transaction.atomic
 def add_task(
-    user,
+    team,
     todo_list: TodoList,
     *,
     title: str,
@@ -85,7 +93,7 @@ def add_task(
     done: bool = False,
 ) -> Task:
     """Adds a task at the end of the list."""
-    _ensure_owner(user, todo_list)
+    _ensure_team(team, todo_list)
     task = Task(
         todo_list=todo_list,
         title=_clean_text(title),
@@ -100,8 +108,8 @@ def add_task(
     return task
 
 
-def update_task(user, task: Task, **changes) -> Task:
-    """Changes any of title, due_date, priority, done and todo_list (another of the user's lists).
+def update_task(team, task: Task, **changes) -> Task:
+    """Changes any of title, due_date, priority, done and todo_list (another list of the team).
 
     Moving a task to another list or changing `done` puts it at the end of its new group.
     """
@@ -109,9 +117,9 @@ def update_task(user, task: Task, **changes) -> Task:
     unknown = set(changes) - allowed
     if unknown:
         raise TypeError(f"update_task() cannot change {', '.join(sorted(unknown))}")
-    _ensure_owner(user, task.todo_list)
+    _ensure_team(team, task.todo_list)
     if "todo_list" in changes:
-        _ensure_owner(user, changes["todo_list"])
+        _ensure_team(team, changes["todo_list"])
     if "title" in changes:
         changes["title"] = _clean_text(changes["title"])
 
@@ -133,12 +141,12 @@ def update_task(user, task: Task, **changes) -> Task:
     return task
 
 
-def set_done(user, task: Task, done: bool) -> Task:
-    return update_task(user, task, done=done)
+def set_done(team, task: Task, done: bool) -> Task:
+    return update_task(team, task, done=done)
 
 
 @transaction.atomic
-def move_task(user, task: Task, direction: str) -> Task:
+def move_task(team, task: Task, direction: str) -> Task:
     """Swaps the task with its neighbour ("up" or "down") among the list's tasks of the same state.
 
     Renumbers that group densely (0, 1, 2...) in the same step, so positions stay tidy
@@ -146,7 +154,7 @@ def move_task(user, task: Task, direction: str) -> Task:
     """
     if direction not in ("up", "down"):
         raise ValueError('direction must be "up" or "down"')
-    _ensure_owner(user, task.todo_list)
+    _ensure_team(team, task.todo_list)
     group = list(
         Task.objects.select_for_update()
         .filter(todo_list_id=task.todo_list_id, done=task.done)
@@ -167,6 +175,6 @@ def move_task(user, task: Task, direction: str) -> Task:
     return task
 
 
-def delete_task(user, task: Task) -> None:
-    _ensure_owner(user, task.todo_list)
+def delete_task(team, task: Task) -> None:
+    _ensure_team(team, task.todo_list)
     task.delete()

@@ -1,5 +1,11 @@
 """Thin views: parse the request, call selectors (reads) and services (writes), render.
 
+Every view acts in the current team (request.team, set by quickscale_core's
+CurrentTeamMiddleware): the lists shown are the team's, shared by all its members, and a list
+or task of another team is a 404. Which team that is lives in the session; a form left open
+in a tab whose team was switched elsewhere is refused with 409 before it reaches a view
+({% team_field %} in each form, the X-Team header on htmx requests).
+
 Every page works without JavaScript (forms post, then redirect); with htmx the
 same URLs answer with the fragment to swap (templates/todo/partials/), so nothing reloads
 the whole page. htmx error fragments are sent with status 200 because htmx 2 does not swap
@@ -24,6 +30,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from quickscale_core import extensions
+from quickscale_core.team_access import check_team_permission
 
 from . import selectors, services
 from .forms import ListForm, MoveForm, TaskForm
@@ -31,11 +38,20 @@ from .forms import ListForm, MoveForm, TaskForm
 TASKS_PER_PAGE = 50
 
 
-def login_required(view):
-    """Django's login_required, except that an htmx request whose session has expired sends
+def member_required(view):
+    """A signed-in member of the current team whose role allows using its lists
+    (selectors.LISTS_PERMISSION; 403 otherwise).
+
+    Like Django's login_required, except that an htmx request whose session has expired sends
     the whole window to the login page (and back to the page it was on), instead of htmx
     swapping the login form into a panel."""
-    protected = django_login_required(view)
+
+    @wraps(view)
+    def team_view(request, *args, **kwargs):
+        check_team_permission(request, selectors.LISTS_PERMISSION)
+        return view(request, *args, **kwargs)
+
+    protected = django_login_required(team_view)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -67,9 +83,9 @@ def _pricing_url() -> str:
 # ---------- Lists ----------
 
 
-def _lists_context(user, form: ListForm | None = None, limit_error: str = "") -> dict:
-    lists = list(selectors.lists_for(user))
-    limit = selectors.list_limit(user)
+def _lists_context(request, form: ListForm | None = None, limit_error: str = "") -> dict:
+    lists = list(selectors.lists_for(request.team))
+    limit = selectors.list_limit(request.user)
     return {
         "lists": lists,
         "list_form": form or ListForm(),
@@ -80,13 +96,13 @@ def _lists_context(user, form: ListForm | None = None, limit_error: str = "") ->
     }
 
 
-@login_required
+@member_required
 @require_GET
 def list_index(request):
-    return _vary(render(request, "todo/lists.html", _lists_context(request.user)))
+    return _vary(render(request, "todo/lists.html", _lists_context(request)))
 
 
-@login_required
+@member_required
 @require_POST
 def list_create(request):
     form = ListForm(request.POST)
@@ -94,7 +110,9 @@ def list_create(request):
     created = None
     if form.is_valid():
         try:
-            created = services.create_list(request.user, name=form.cleaned_data["name"])
+            created = services.create_list(
+                request.team, request.user, name=form.cleaned_data["name"]
+            )
         except services.ListLimitReached as exc:
             limit_error = str(exc)
         except ValidationError as exc:
@@ -103,20 +121,20 @@ def list_create(request):
     if created and not request.htmx:
         messages.success(request, f"List “{created.name}” created.")
         return redirect("todo:list_detail", pk=created.pk)
-    context = _lists_context(request.user, None if created else form, limit_error)
+    context = _lists_context(request, None if created else form, limit_error)
     context["created"] = created
     if request.htmx:
         return render(request, "todo/partials/lists_panel.html", context)
     return render(request, "todo/lists.html", context, status=403 if limit_error else 400)
 
 
-@login_required
+@member_required
 @require_GET
 def summary(request):
     """The dashboard card (fetched by htmx when the dashboard loads)."""
     if not request.htmx:
         return redirect("todo:lists")
-    context = {"overview": selectors.overview_for(request.user)}
+    context = {"overview": selectors.overview_for(request.team)}
     return _vary(render(request, "todo/partials/dashboard_card_body.html", context))
 
 
@@ -161,7 +179,7 @@ def _page_url(todo_list, task_filter, number: int) -> str:
 def _detail_context(request, todo_list, query: str = "", **extra) -> dict:
     values = QueryDict(query)
     task_filter = selectors.TaskFilter.from_query(values)
-    tasks = selectors.tasks_for(request.user, todo_list=todo_list, task_filter=task_filter)
+    tasks = selectors.tasks_for(request.team, todo_list=todo_list, task_filter=task_filter)
     # Pages of TASKS_PER_PAGE keep a long list as fast as a short one (one COUNT more).
     page = Paginator(tasks, TASKS_PER_PAGE).get_page(values.get("page"))
     return {
@@ -190,7 +208,7 @@ def _render_detail(request, todo_list, query: str = "", status: int = 200, rerea
     """The list page, or with htmx its task panel (counts, filters, tasks, add form)."""
     if reread:
         # Counts changed if something was written: read the list again through the selector.
-        todo_list = selectors.list_for(request.user, todo_list.pk)
+        todo_list = selectors.list_for(request.team, todo_list.pk)
     context = _detail_context(request, todo_list, query, **extra)
     if request.htmx:
         return _vary(render(request, "todo/partials/task_panel.html", context))
@@ -202,7 +220,7 @@ def _page_showing(request, todo_list, query: str, task) -> str:
     last, so after adding one the user sees it, not page 1)."""
     values = QueryDict(query, mutable=True)
     task_filter = selectors.TaskFilter.from_query(values)
-    shown = selectors.tasks_for(request.user, todo_list=todo_list, task_filter=task_filter)
+    shown = selectors.tasks_for(request.team, todo_list=todo_list, task_filter=task_filter)
     order = list(shown.values_list("pk", flat=True))
     values.pop("page", None)
     if task.pk in order and order.index(task.pk) >= TASKS_PER_PAGE:
@@ -218,22 +236,22 @@ def _after_write(request, todo_list, query: str, message: str = ""):
     return redirect(_detail_url(todo_list, query))
 
 
-@login_required
+@member_required
 @require_GET
 def list_detail(request, pk):
-    todo_list = selectors.list_for(request.user, pk)
+    todo_list = selectors.list_for(request.team, pk)
     return _render_detail(request, todo_list, request.GET.urlencode(), reread=False)
 
 
-@login_required
+@member_required
 @require_POST
 def list_rename(request, pk):
-    todo_list = selectors.list_for(request.user, pk)
+    todo_list = selectors.list_for(request.team, pk)
     form = ListForm(request.POST, instance=todo_list, prefix="rename")
     query = _return_query(request, todo_list)
     if form.is_valid():
         try:
-            services.rename_list(request.user, todo_list, name=form.cleaned_data["name"])
+            services.rename_list(request.team, todo_list, name=form.cleaned_data["name"])
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
@@ -243,30 +261,30 @@ def list_rename(request, pk):
     return _render_detail(request, todo_list, query, status=400, rename_form=form)
 
 
-@login_required
+@member_required
 @require_http_methods(["GET", "POST"])
 def list_delete(request, pk):
-    todo_list = selectors.list_for(request.user, pk)
+    todo_list = selectors.list_for(request.team, pk)
     if request.method == "GET":
         # Without JavaScript the delete button leads here: a confirmation page.
         return render(request, "todo/list_confirm_delete.html", {"todo_list": todo_list})
     name = todo_list.name
-    services.delete_list(request.user, todo_list)
+    services.delete_list(request.team, todo_list)
     messages.success(request, f"List “{name}” deleted.")
     if request.htmx:
         return HttpResponseClientRedirect(reverse("todo:lists"))
     return redirect("todo:lists")
 
 
-@login_required
+@member_required
 @require_POST
 def task_create(request, pk):
-    todo_list = selectors.list_for(request.user, pk)
+    todo_list = selectors.list_for(request.team, pk)
     form = TaskForm(request.POST)
     query = _return_query(request, todo_list)
     if form.is_valid():
         try:
-            task = services.add_task(request.user, todo_list, **form.cleaned_data)
+            task = services.add_task(request.team, todo_list, **form.cleaned_data)
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
@@ -281,17 +299,17 @@ def task_create(request, pk):
 # ---------- One task ----------
 
 
-@login_required
+@member_required
 @require_http_methods(["GET", "POST"])
 def task_edit(request, pk):
-    task = selectors.task_for(request.user, pk)
+    task = selectors.task_for(request.team, pk)
     todo_list = task.todo_list
     query = _return_query(request, todo_list)
     # Own ids: inline, this form shares the page with the add form's fields.
     form = TaskForm(request.POST or None, instance=task, auto_id=f"id_task{task.pk}_%s")
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_task(request.user, task, **form.cleaned_data)
+            services.update_task(request.team, task, **form.cleaned_data)
         except ValidationError as exc:
             _attach_errors(form, exc)
         else:
@@ -312,29 +330,29 @@ def task_edit(request, pk):
     return _vary(render(request, "todo/task_edit.html", context, status=status))
 
 
-@login_required
+@member_required
 @require_POST
 def task_toggle(request, pk):
-    task = selectors.task_for(request.user, pk)
-    services.set_done(request.user, task, not task.done)
+    task = selectors.task_for(request.team, pk)
+    services.set_done(request.team, task, not task.done)
     message = "Task completed." if task.done else "Task reopened."
     return _after_write(request, task.todo_list, _return_query(request, task.todo_list), message)
 
 
-@login_required
+@member_required
 @require_POST
 def task_move(request, pk):
-    task = selectors.task_for(request.user, pk)
+    task = selectors.task_for(request.team, pk)
     form = MoveForm(request.POST)
     if form.is_valid():
-        services.move_task(request.user, task, form.cleaned_data["direction"])
+        services.move_task(request.team, task, form.cleaned_data["direction"])
     return _after_write(request, task.todo_list, _return_query(request, task.todo_list))
 
 
-@login_required
+@member_required
 @require_POST
 def task_delete(request, pk):
-    task = selectors.task_for(request.user, pk)
+    task = selectors.task_for(request.team, pk)
     todo_list = task.todo_list
-    services.delete_task(request.user, task)
+    services.delete_task(request.team, task)
     return _after_write(request, todo_list, _return_query(request, todo_list), "Task deleted.")

@@ -1,5 +1,6 @@
 import pytest
 
+from quickscale_core import teams
 from quickscale_core.testing import needs_url
 from quickscale_themes.todo import services
 
@@ -15,6 +16,17 @@ def other_user(django_user_model):
 
 
 @pytest.fixture
+def team(user):
+    """`user`'s personal team: the current team of their requests until they switch."""
+    return teams.ensure_personal_team(user)
+
+
+@pytest.fixture
+def other_team(other_user):
+    return teams.ensure_personal_team(other_user)
+
+
+@pytest.fixture
 def member(client, user):
     """The test client, signed in as `user`."""
     client.force_login(user)
@@ -22,13 +34,21 @@ def member(client, user):
 
 
 @pytest.fixture
-def groceries(user):
-    return services.create_list(user, name="Groceries")
+def groceries(team, user):
+    return services.create_list(team, user, name="Groceries")
 
 
 @pytest.fixture
-def theirs(other_user):
-    """A list with a task that belongs to another user."""
-    todo_list = services.create_list(other_user, name="Private plans")
-    services.add_task(other_user, todo_list, title="Secret task")
+def theirs(other_team, other_user):
+    """A list with a task that belongs to another team (another user's personal team)."""
+    todo_list = services.create_list(other_team, other_user, name="Private plans")
+    services.add_task(other_team, todo_list, title="Secret task")
     return todo_list
+
+
+def act_in(client, team):
+    """Makes `team` the current team of the client's session (what the team switcher does)."""
+    session = client.session
+    session[teams.SESSION_KEY] = team.pk
+    session.save()
+    return client

@@ -22,7 +22,7 @@ def api(client, user):
     return client
 
 
-def test_lists_crud(api, user):
+def test_lists_crud(api):
     created = api.post("/api/v1/lists/", {"name": " Groceries "}, content_type="application/json")
     assert created.status_code == 201, created.content
     body = created.json()
@@ -40,17 +40,17 @@ def test_lists_crud(api, user):
     assert api.get(url).status_code == 404
 
 
-def test_duplicate_list_names_are_a_validation_error(api, user, groceries):
+def test_duplicate_list_names_are_a_validation_error(api, groceries):
     response = api.post("/api/v1/lists/", {"name": "GROCERIES"}, content_type="application/json")
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid"
     assert response.json()["errors"] == {
-        "non_field_errors": ["You already have a list with this name."]
+        "non_field_errors": ["There is already a list with this name."]
     }
 
 
-def test_tasks_crud_and_completion(api, user, groceries):
+def test_tasks_crud_and_completion(api, groceries):
     created = api.post(
         "/api/v1/tasks/",
         {"list": groceries.pk, "title": "Milk", "priority": 3, "due_date": "2030-01-31"},
@@ -72,9 +72,9 @@ def test_tasks_crud_and_completion(api, user, groceries):
     assert not Task.objects.exists()
 
 
-def test_move_endpoint(api, user, groceries):
-    services.add_task(user, groceries, title="Milk")
-    eggs = services.add_task(user, groceries, title="Eggs")
+def test_move_endpoint(api, team, groceries):
+    services.add_task(team, groceries, title="Milk")
+    eggs = services.add_task(team, groceries, title="Eggs")
 
     response = api.post(
         f"/api/v1/tasks/{eggs.pk}/move/", {"direction": "up"}, content_type="application/json"
@@ -87,7 +87,7 @@ def test_move_endpoint(api, user, groceries):
     assert bad.status_code == 400
 
 
-def test_other_users_data_is_invisible(api, user, theirs):
+def test_other_teams_data_is_invisible(api, theirs):
     task = theirs.tasks.get()
 
     assert api.get("/api/v1/lists/").json()["count"] == 0
@@ -108,7 +108,7 @@ def test_other_users_data_is_invisible(api, user, theirs):
     assert theirs.tasks.count() == 1
 
 
-def test_invalid_input_is_a_400(api, user, groceries):
+def test_invalid_input_is_a_400(api, groceries):
     blank = api.post(
         "/api/v1/tasks/", {"list": groceries.pk, "title": ""}, content_type="application/json"
     )
@@ -122,20 +122,20 @@ def test_invalid_input_is_a_400(api, user, groceries):
     assert api.get("/api/v1/tasks/?list=abc").status_code == 400
 
 
-def test_summary_counts_the_users_tasks_and_tells_the_plan_limit(
-    api, user, groceries, theirs, django_assert_max_num_queries
+def test_summary_counts_the_teams_tasks_and_tells_the_plan_limit(
+    api, team, user, groceries, theirs, django_assert_max_num_queries
 ):
     today = timezone.localdate()
-    services.add_task(user, groceries, title="Milk")
-    services.add_task(user, groceries, title="Rent", due_date=today)
-    services.add_task(user, groceries, title="Taxes", due_date=today - timedelta(days=1))
-    services.set_done(user, services.add_task(user, groceries, title="Eggs"), True)
+    services.add_task(team, groceries, title="Milk")
+    services.add_task(team, groceries, title="Rent", due_date=today)
+    services.add_task(team, groceries, title="Taxes", due_date=today - timedelta(days=1))
+    services.set_done(team, services.add_task(team, groceries, title="Eggs"), True)
 
     with django_assert_max_num_queries(10):
         response = api.get("/api/v1/lists/summary/")
 
     assert response.status_code == 200
-    # Another user's list and task (theirs) are not counted.
+    # Another team's list and task (theirs) are not counted.
     assert response.json() == {
         "lists": 1,
         "list_limit": selectors.list_limit(user),
@@ -153,11 +153,11 @@ def test_needs_credentials(client):
 
 
 def test_list_endpoints_do_not_grow_queries_with_rows(
-    api, user, settings, django_assert_max_num_queries
+    api, team, user, settings, django_assert_max_num_queries
 ):
     settings.BILLING_FREE_ENTITLEMENTS = {"features": [], "limits": {"projects": None}}
-    first = services.create_list(user, name="First")
-    services.add_task(user, first, title="One")
+    first = services.create_list(team, user, name="First")
+    services.add_task(team, first, title="One")
     with django_assert_max_num_queries(20) as captured:
         api.get("/api/v1/tasks/")
     few_tasks = len(captured)
@@ -166,9 +166,9 @@ def test_list_endpoints_do_not_grow_queries_with_rows(
     few_lists = len(captured)
 
     for number in range(12):
-        todo_list = services.create_list(user, name=f"List {number}")
+        todo_list = services.create_list(team, user, name=f"List {number}")
         for index in range(5):
-            services.add_task(user, todo_list, title=f"Task {index}")
+            services.add_task(team, todo_list, title=f"Task {index}")
     with django_assert_max_num_queries(few_tasks):
         assert api.get("/api/v1/tasks/").json()["count"] == 61
     with django_assert_max_num_queries(few_lists):

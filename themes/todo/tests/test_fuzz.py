@@ -39,8 +39,8 @@ HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
-def task(user, groceries):
-    return services.add_task(user, groceries, title="Milk")
+def task(team, user, groceries):
+    return services.add_task(team, groceries, title="Milk")
 
 
 def _pages(groceries, task):

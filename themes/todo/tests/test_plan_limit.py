@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from quickscale_core.extensions import page_url
+from quickscale_core.models import Membership
 from quickscale_core.testing import skip_unless_htmx_page
 from quickscale_themes.todo import selectors, services
 from quickscale_themes.todo.models import TodoList
@@ -23,21 +24,34 @@ def limit(user):
 
 
 @pytest.fixture
-def full(user, limit):
+def full(team, user, limit):
     """`user` with as many lists as their plan allows."""
     for number in range(limit):
-        services.create_list(user, name=f"List {number}")
+        services.create_list(team, user, name=f"List {number}")
     return user
 
 
-def test_the_service_refuses_lists_beyond_the_plan(full, limit):
-    assert not selectors.can_create_list(full)
+def test_the_service_refuses_lists_beyond_the_plan(team, full, limit):
+    assert not selectors.can_create_list(team, full)
     with pytest.raises(services.ListLimitReached, match=f"Your plan includes {limit} list"):
-        services.create_list(full, name="One too many")
-    assert TodoList.objects.filter(owner=full).count() == limit
+        services.create_list(team, full, name="One too many")
+    assert TodoList.objects.for_team(team).count() == limit
 
 
-def test_the_page_shows_an_upgrade_prompt_linking_to_pricing(member, full, limit):
+def test_the_limit_counts_the_teams_lists(team, user, other_team, other_user, limit):
+    """The lists of the team the list goes to count, whoever created them (the plan of the
+    member creating the list sets the limit)."""
+    Membership.objects.create(user=other_user, team=team, role="member")
+    for number in range(limit):
+        services.create_list(team, other_user, name=f"Theirs {number}")
+
+    with pytest.raises(services.ListLimitReached):
+        services.create_list(team, user, name="One too many")
+    # Their own team is another count.
+    assert selectors.can_create_list(other_team, user)
+
+
+def test_the_page_shows_an_upgrade_prompt_linking_to_pricing(member, team, full, limit):
     # The React page asks the API instead (the two tests below).
     skip_unless_htmx_page("todo/lists.html")
     page = member.get(reverse("todo:lists")).content.decode()
@@ -52,7 +66,7 @@ def test_the_page_shows_an_upgrade_prompt_linking_to_pricing(member, full, limit
         reverse("todo:list_create"), {"name": "One too many"}, headers={"HX-Request": "true"}
     )
     assert "Upgrade your plan" in response.content.decode()
-    assert TodoList.objects.filter(owner=full).count() == limit
+    assert TodoList.objects.for_team(team).count() == limit
 
 
 @api_mounted

@@ -17,14 +17,14 @@ def no_list_limit(settings):
     settings.BILLING_FREE_ENTITLEMENTS = {"features": [], "limits": {"projects": None}}
 
 
-def fill(user, prefix: str, lists: int, tasks: int):
+def fill(team, user, prefix: str, lists: int, tasks: int):
     created = []
     for number in range(lists):
-        todo_list = services.create_list(user, name=f"{prefix} {number}")
+        todo_list = services.create_list(team, user, name=f"{prefix} {number}")
         for index in range(tasks):
-            task = services.add_task(user, todo_list, title=f"Task {index}")
+            task = services.add_task(team, todo_list, title=f"Task {index}")
             if index % 3 == 0:
-                services.set_done(user, task, True)
+                services.set_done(team, task, True)
         created.append(todo_list)
     return created
 
@@ -35,23 +35,27 @@ def count_queries(client, url) -> int:
     return len(captured)
 
 
-def test_lists_page_queries_do_not_grow_with_lists(member, user, django_assert_max_num_queries):
+def test_lists_page_queries_do_not_grow_with_lists(
+    member, team, user, django_assert_max_num_queries
+):
     url = reverse("todo:lists")
-    fill(user, "Few", lists=1, tasks=2)
+    fill(team, user, "Few", lists=1, tasks=2)
     few = count_queries(member, url)
 
-    fill(user, "Many", lists=15, tasks=4)
+    fill(team, user, "Many", lists=15, tasks=4)
     with django_assert_max_num_queries(few):
         assert member.get(url).status_code == 200
 
 
-def test_list_page_queries_do_not_grow_with_tasks(member, user, django_assert_max_num_queries):
-    [todo_list] = fill(user, "List", lists=1, tasks=2)
+def test_list_page_queries_do_not_grow_with_tasks(
+    member, team, user, django_assert_max_num_queries
+):
+    [todo_list] = fill(team, user, "List", lists=1, tasks=2)
     url = reverse("todo:list_detail", args=[todo_list.pk]) + "?status=all"
     few = count_queries(member, url)
 
     for index in range(60):
-        services.add_task(user, todo_list, title=f"Later {index}")
+        services.add_task(team, todo_list, title=f"Later {index}")
     with django_assert_max_num_queries(few):
         response = member.get(url)
     # The first page of 50; the rest is one click away (test_views.py). The React page reads
@@ -61,8 +65,8 @@ def test_list_page_queries_do_not_grow_with_tasks(member, user, django_assert_ma
 
 
 def test_dashboard_summary_is_a_fixed_number_of_queries(
-    member, user, django_assert_max_num_queries
+    member, team, user, django_assert_max_num_queries
 ):
-    fill(user, "List", lists=4, tasks=10)
+    fill(team, user, "List", lists=4, tasks=10)
     with django_assert_max_num_queries(5):
         member.get(reverse("todo:summary"), headers={"HX-Request": "true"})

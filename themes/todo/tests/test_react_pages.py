@@ -46,8 +46,15 @@ def test_lists_page_is_the_react_app(member):
     assert 'href="/lists/"' in page  # the "Lists" entry in the main navigation
 
 
-def test_list_page_is_the_react_app_titled_with_the_list(member, user):
-    todo_list = services.create_list(user, name="<Groceries & more>")
+def test_the_app_knows_the_current_team_for_its_writes(member, team):
+    """The API client sends data-team-id as X-Team with each write (starter's src/api.ts)."""
+    page = _assert_react_shell(member.get(reverse("todo:lists")), "todo/lists.html")
+
+    assert re.search(rf'<div id="root"[^>]*data-team-id="{team.pk}"', page)
+
+
+def test_list_page_is_the_react_app_titled_with_the_list(member, team, user):
+    todo_list = services.create_list(team, user, name="<Groceries & more>")
 
     page = _assert_react_shell(
         member.get(reverse("todo:list_detail", args=[todo_list.pk])), "todo/list_detail.html"
@@ -56,7 +63,7 @@ def test_list_page_is_the_react_app_titled_with_the_list(member, user):
     assert f"<title>&lt;Groceries &amp; more&gt; · {settings.PROJECT_NAME}</title>" in page
 
 
-def test_another_users_list_is_a_404_before_the_app_loads(member, theirs):
+def test_another_teams_list_is_a_404_before_the_app_loads(member, theirs):
     for url in (
         reverse("todo:list_detail", args=[theirs.pk]),
         reverse("todo:list_detail", args=[theirs.pk + 1000]),

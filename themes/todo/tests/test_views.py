@@ -1,5 +1,5 @@
 """The pages, with and without htmx: each write answers a fragment to htmx and a redirect
-to a plain form post, and nobody reaches another user's lists.
+to a plain form post, and nobody reaches another team's lists.
 
 Tests that read the HTML of the lists and list pages skip in projects where another page
 replaces it (the React frontend's shells, test_react_pages.py; an override in templates/)."""
@@ -44,9 +44,9 @@ def test_htmx_requests_after_the_session_expired_go_to_the_login_page(client, gr
     assert not Task.objects.exists()
 
 
-def test_lists_page_shows_lists_with_counts(member, user, groceries):
+def test_lists_page_shows_lists_with_counts(member, team, groceries):
     skip_unless_htmx_page("todo/lists.html")
-    services.add_task(user, groceries, title="Milk")
+    services.add_task(team, groceries, title="Milk")
 
     response = member.get(reverse("todo:lists"))
 
@@ -57,38 +57,38 @@ def test_lists_page_shows_lists_with_counts(member, user, groceries):
     assert 'href="/lists/"' in page  # the "Lists" entry in the main navigation
 
 
-def test_create_list_without_javascript_redirects_to_it(member, user):
+def test_create_list_without_javascript_redirects_to_it(member, team):
     response = member.post(reverse("todo:list_create"), {"name": "Home"})
 
-    todo_list = TodoList.objects.get(owner=user)
+    todo_list = TodoList.objects.for_team(team).get()
     assert response.status_code == 302
     assert response["Location"] == detail(todo_list)
 
 
-def test_create_list_with_htmx_answers_the_panel(member, user):
+def test_create_list_with_htmx_answers_the_panel(member, team):
     response = member.post(reverse("todo:list_create"), {"name": "Home"}, headers=HTMX)
 
     assert response.status_code == 200
     assert [t.name for t in response.templates][0] == "todo/partials/lists_panel.html"
     assert b"<html" not in response.content
     assert "Home" in response.content.decode()
-    assert TodoList.objects.filter(owner=user, name="Home").exists()
+    assert TodoList.objects.for_team(team).filter(name="Home").exists()
 
 
-def test_invalid_list_names_are_shown_on_the_form(member, user, groceries):
+def test_invalid_list_names_are_shown_on_the_form(member, team, groceries):
     skip_unless_htmx_page("todo/lists.html")
     response = member.post(reverse("todo:list_create"), {"name": "groceries"})
     assert response.status_code == 400
-    assert "You already have a list with this name." in response.content.decode()
+    assert "There is already a list with this name." in response.content.decode()
 
     response = member.post(reverse("todo:list_create"), {"name": ""}, headers=HTMX)
     assert response.status_code == 200  # htmx only swaps 2xx responses
     assert "This field is required." in response.content.decode()
-    assert TodoList.objects.filter(owner=user).count() == 1
+    assert TodoList.objects.for_team(team).count() == 1
 
 
-def test_detail_page_and_its_htmx_panel(member, user, groceries):
-    services.add_task(user, groceries, title="Milk")
+def test_detail_page_and_its_htmx_panel(member, team, groceries):
+    services.add_task(team, groceries, title="Milk")
 
     page = member.get(detail(groceries))
     panel = member.get(detail(groceries), headers=HTMX)
@@ -99,10 +99,10 @@ def test_detail_page_and_its_htmx_panel(member, user, groceries):
     assert "HX-Request" in page["Vary"]
 
 
-def test_filters_and_search_in_the_query(member, user, groceries):
+def test_filters_and_search_in_the_query(member, team, groceries):
     skip_unless_htmx_page("todo/list_detail.html")
-    services.add_task(user, groceries, title="Milk")
-    services.set_done(user, services.add_task(user, groceries, title="Eggs"), True)
+    services.add_task(team, groceries, title="Milk")
+    services.set_done(team, services.add_task(team, groceries, title="Eggs"), True)
 
     done = member.get(detail(groceries, "status=done")).content.decode()
     assert "Eggs" in done and "Milk" not in done
@@ -110,9 +110,9 @@ def test_filters_and_search_in_the_query(member, user, groceries):
     assert "Milk" in found and "Eggs" not in found
 
 
-def test_long_lists_come_in_pages_and_writes_stay_on_the_page(member, user, groceries):
+def test_long_lists_come_in_pages_and_writes_stay_on_the_page(member, team, groceries):
     skip_unless_htmx_page("todo/list_detail.html")
-    tasks = [services.add_task(user, groceries, title=f"Task {n:02}") for n in range(60)]
+    tasks = [services.add_task(team, groceries, title=f"Task {n:02}") for n in range(60)]
 
     first = member.get(detail(groceries)).content.decode()
     assert first.count('<li id="task-') == 50 and "Page 1 of 2" in first
@@ -142,7 +142,7 @@ def test_long_lists_come_in_pages_and_writes_stay_on_the_page(member, user, groc
     assert "Page 2 of 2" in member.get(detail(groceries, "page=9")).content.decode()
 
 
-def test_add_task_keeps_the_filter_and_validates(member, user, groceries):
+def test_add_task_keeps_the_filter_and_validates(member, groceries):
     url = reverse("todo:task_create", args=[groceries.pk])
     back = detail(groceries, "status=all")
 
@@ -175,9 +175,9 @@ def test_next_cannot_point_elsewhere(member, groceries):
         assert response["Location"] == detail(groceries)
 
 
-def test_toggle_move_and_delete_without_javascript(member, user, groceries):
-    milk = services.add_task(user, groceries, title="Milk")
-    eggs = services.add_task(user, groceries, title="Eggs")
+def test_toggle_move_and_delete_without_javascript(member, team, groceries):
+    milk = services.add_task(team, groceries, title="Milk")
+    eggs = services.add_task(team, groceries, title="Eggs")
 
     response = member.post(reverse("todo:task_move", args=[eggs.pk]), {"direction": "up"})
     assert response.status_code == 302
@@ -191,8 +191,8 @@ def test_toggle_move_and_delete_without_javascript(member, user, groceries):
     assert not Task.objects.filter(pk=milk.pk).exists()
 
 
-def test_toggle_with_htmx_updates_counts_in_the_panel(member, user, groceries):
-    milk = services.add_task(user, groceries, title="Milk")
+def test_toggle_with_htmx_updates_counts_in_the_panel(member, team, groceries):
+    milk = services.add_task(team, groceries, title="Milk")
 
     response = member.post(
         reverse("todo:task_toggle", args=[milk.pk]), {"next": detail(groceries)}, headers=HTMX
@@ -204,8 +204,8 @@ def test_toggle_with_htmx_updates_counts_in_the_panel(member, user, groceries):
     assert 'Done <span class="todo-tab__count">1</span>' in body
 
 
-def test_inline_edit_with_htmx(member, user, groceries):
-    milk = services.add_task(user, groceries, title="Milk")
+def test_inline_edit_with_htmx(member, team, groceries):
+    milk = services.add_task(team, groceries, title="Milk")
     url = reverse("todo:task_edit", args=[milk.pk])
 
     row = member.get(url, headers=HTMX)
@@ -221,8 +221,8 @@ def test_inline_edit_with_htmx(member, user, groceries):
     assert milk.title == "Oat milk"
 
 
-def test_edit_page_without_javascript(member, user, groceries):
-    milk = services.add_task(user, groceries, title="Milk")
+def test_edit_page_without_javascript(member, team, groceries):
+    milk = services.add_task(team, groceries, title="Milk")
     url = reverse("todo:task_edit", args=[milk.pk])
 
     assert member.get(url).templates[0].name == "todo/task_edit.html"
@@ -232,7 +232,7 @@ def test_edit_page_without_javascript(member, user, groceries):
     assert milk.title == "Milk"
 
 
-def test_rename_and_delete_list(member, user, groceries):
+def test_rename_and_delete_list(member, groceries):
     response = member.post(
         reverse("todo:list_rename", args=[groceries.pk]), {"rename-name": "Food"}
     )
@@ -244,24 +244,24 @@ def test_rename_and_delete_list(member, user, groceries):
     assert b"Delete this list?" in confirm.content
     response = member.post(reverse("todo:list_delete", args=[groceries.pk]), headers=HTMX)
     assert response["HX-Redirect"] == reverse("todo:lists")
-    assert not TodoList.objects.exists()
+    assert not TodoList.unscoped.exists()
 
 
-def test_rename_to_a_taken_name_keeps_the_old_one(member, user, groceries):
+def test_rename_to_a_taken_name_keeps_the_old_one(member, team, user, groceries):
     skip_unless_htmx_page("todo/list_detail.html")
-    services.create_list(user, name="Home")
+    services.create_list(team, user, name="Home")
 
     response = member.post(
         reverse("todo:list_rename", args=[groceries.pk]), {"rename-name": "HOME"}
     )
 
     assert response.status_code == 400
-    assert "You already have a list with this name." in response.content.decode()
+    assert "There is already a list with this name." in response.content.decode()
     groceries.refresh_from_db()
     assert groceries.name == "Groceries"
 
 
-def test_another_users_lists_and_tasks_are_404(member, theirs):
+def test_another_teams_lists_and_tasks_are_404(member, theirs):
     task = theirs.tasks.get()
     gets = [
         detail(theirs),
@@ -285,10 +285,10 @@ def test_another_users_lists_and_tasks_are_404(member, theirs):
         ), url
     task.refresh_from_db()
     assert (task.title, task.done) == ("Secret task", False)
-    assert TodoList.objects.filter(pk=theirs.pk).exists()
+    assert TodoList.unscoped.filter(pk=theirs.pk).exists()
 
 
-def test_dashboard_links_to_the_lists_and_loads_the_summary(member, user, groceries):
+def test_dashboard_links_to_the_lists_and_loads_the_summary(member, groceries):
     # The React dashboard has its own card (frontend_react/src/dashboard/TasksCard.tsx).
     skip_unless_htmx_page("starter/dashboard.html")
 
@@ -296,8 +296,8 @@ def test_dashboard_links_to_the_lists_and_loads_the_summary(member, user, grocer
     assert reverse("todo:summary") in dashboard and "Your tasks" in dashboard
 
 
-def test_dashboard_summary_fragment(member, user, groceries):
-    services.add_task(user, groceries, title="Milk")
+def test_dashboard_summary_fragment(member, team, groceries):
+    services.add_task(team, groceries, title="Milk")
 
     summary = member.get(reverse("todo:summary"), headers=HTMX)
     assert summary.templates[0].name == "todo/partials/dashboard_card_body.html"

@@ -28,6 +28,26 @@ describe("the API client", () => {
     expect(server.requests[0].headers.get("X-CSRFToken")).toBe("token-from-the-page");
   });
 
+  it("sends the page's team with unsafe methods only, so a write from a stale tab is refused", async () => {
+    document.body.innerHTML = '<div id="root" data-url-login="/accounts/login/" data-team-id="42"></div>';
+    const server = fakeServer({
+      "GET /api/v1/me/": () => json({ id: 1, email: "ada@example.com" }),
+      "POST /api/v1/me/": () => json({}, 201),
+    });
+    vi.stubGlobal("fetch", server.fetch);
+    await api.GET("/me/");
+    await (api.POST as (path: string, init: object) => Promise<unknown>)("/me/", { body: {} });
+    expect(server.requests[0].headers.get("X-Team")).toBeNull();
+    expect(server.requests[1].headers.get("X-Team")).toBe("42");
+  });
+
+  it("sends no team for a visitor's page", async () => {
+    const server = fakeServer({ "POST /api/v1/me/": () => json({}, 201) });
+    vi.stubGlobal("fetch", server.fetch);
+    await (api.POST as (path: string, init: object) => Promise<unknown>)("/me/", { body: {} });
+    expect(server.requests[0].headers.get("X-Team")).toBeNull();
+  });
+
   it("prefers the csrftoken cookie, which a sign-in in another tab renews", async () => {
     document.cookie = "csrftoken=renewed-token; path=/";
     const server = fakeServer({ "POST /api/v1/me/": () => json({}, 201) });

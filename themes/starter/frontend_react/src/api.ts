@@ -1,10 +1,12 @@
 // The typed client of the project's REST API (/api/v1/). Types come from the OpenAPI schema
 // (api-client/schema.d.ts, `make api-client`); requests carry the session cookie and, for
-// unsafe methods, the CSRF token, exactly like the site's own forms. No token is ever stored
-// in the browser (docs/frontends/react.md, "Authentication").
+// unsafe methods, the CSRF token, exactly like the site's own forms, and the team the page
+// shows. No token is ever stored in the browser (docs/frontends/react.md, "Authentication").
 import createClient, { type Middleware } from "openapi-fetch";
 
 import type { paths } from "@api/schema";
+
+import { readConfig } from "./config";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "TRACE"]);
 
@@ -24,9 +26,23 @@ export function loginRedirect(loginUrl: string, location: Location = window.loca
   return `${loginUrl}?${new URLSearchParams({ next })}`;
 }
 
+/**
+ * The team the page was rendered for (#root's data-team-id). Sent with every write as X-Team:
+ * after a switch to another team in another tab, the server refuses it with 409 (code
+ * "team_changed") instead of writing into the team switched to.
+ */
+export function pageTeam(): string {
+  const root = document.getElementById("root");
+  return root ? readConfig(root).teamId : "";
+}
+
 const session: Middleware = {
   onRequest({ request }) {
-    if (!SAFE_METHODS.has(request.method)) request.headers.set("X-CSRFToken", csrfToken());
+    if (!SAFE_METHODS.has(request.method)) {
+      request.headers.set("X-CSRFToken", csrfToken());
+      const team = pageTeam();
+      if (team) request.headers.set("X-Team", team);
+    }
     return request;
   },
   onResponse({ response }) {

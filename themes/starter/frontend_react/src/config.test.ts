@@ -18,6 +18,13 @@ describe("readConfig", () => {
     expect(config.user).toBeNull();
     expect(config.urls.signup).toBe("/accounts/signup/");
     expect(config.urls.pricing).toBe("");
+    expect(config.teamId).toBe("");
+  });
+
+  it("reads the id of the team the page shows", () => {
+    const root = document.createElement("div");
+    Object.assign(root.dataset, { userEmail: "ada@example.com", teamId: "42" });
+    expect(readConfig(root).teamId).toBe("42");
   });
 
   it("knows a signed-in staff user", () => {

@@ -7,6 +7,8 @@ export interface PageConfig {
   theme: string;
   modules: string[];
   user: { email: string; isStaff: boolean } | null;
+  /** The id of the team the page shows (request.team); "" for visitors. Writes send it as X-Team. */
+  teamId: string;
   /** Named pages; "" when the project has no such page (a module is not installed). */
   urls: {
     home: string;
@@ -29,6 +31,7 @@ export function readConfig(root: HTMLElement): PageConfig {
     theme: data.theme ?? "",
     modules: (data.modules ?? "").split(",").filter(Boolean),
     user: data.userEmail ? { email: data.userEmail, isStaff: data.userStaff === "true" } : null,
+    teamId: data.teamId ?? "",
     urls: {
       home: data.urlHome ?? "/",
       dashboard: data.urlDashboard ?? "/dashboard/",

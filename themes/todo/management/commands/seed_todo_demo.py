@@ -1,6 +1,8 @@
-"""Fills a user's account with demo lists and tasks, through the same services as the pages.
+"""Fills a team with demo lists and tasks, created by one of its members, through the same
+services as the pages. Without --team: the user's personal team.
 
 python manage.py seed_todo_demo --email you@example.com --lists 3 --tasks 12
+python manage.py seed_todo_demo --email you@example.com --team acme-1a2b3c4d
 """
 
 import datetime
@@ -10,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from quickscale_core import teams
+from quickscale_core.models import Team
 from quickscale_themes.todo import services
 from quickscale_themes.todo.models import Task, TodoList
 
@@ -29,17 +33,22 @@ TASK_TITLES = [
 
 
 class Command(BaseCommand):
-    help = "Creates demo lists and tasks for an existing user (plan limits apply)."
+    help = "Creates demo lists and tasks in a user's team (plan limits apply)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--email", required=True, help="The user who gets the demo data.")
+        parser.add_argument("--email", required=True, help="The user who creates the demo data.")
+        parser.add_argument(
+            "--team",
+            default=None,
+            help="The slug of one of the user's teams (default: their personal team).",
+        )
         parser.add_argument("--lists", type=int, default=3, help="Lists to create (default 3).")
         parser.add_argument("--tasks", type=int, default=12, help="Tasks per list (default 12).")
         parser.add_argument(
             "--seed", type=int, default=None, help="Random seed, for repeatable data."
         )
 
-    def handle(self, *args, email, lists, tasks, seed, **options):
+    def handle(self, *args, email, team, lists, tasks, seed, **options):
         if lists < 0 or tasks < 0:
             raise CommandError("--lists and --tasks must be 0 or more.")
         user_model = get_user_model()
@@ -49,15 +58,16 @@ class Command(BaseCommand):
             raise CommandError(
                 f"No user with the email {email}: sign up first, or `manage.py createsuperuser`."
             ) from None
+        team = self._team(user, team)
 
         rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
         today = timezone.localdate()
-        existing = set(TodoList.objects.filter(owner=user).values_list("name", flat=True))
+        existing = set(TodoList.objects.for_team(team).values_list("name", flat=True))
         created_lists = created_tasks = 0
         for number in range(lists):
             name = self._free_name(LIST_NAMES[number % len(LIST_NAMES)], number, existing)
             try:
-                todo_list = services.create_list(user, name=name)
+                todo_list = services.create_list(team, user, name=name)
             except services.ListLimitReached as exc:
                 self.stderr.write(f"Stopped after {created_lists} lists: {exc}")
                 break
@@ -65,7 +75,7 @@ class Command(BaseCommand):
             created_lists += 1
             for index in range(tasks):
                 services.add_task(
-                    user,
+                    team,
                     todo_list,
                     title=f"{TASK_TITLES[index % len(TASK_TITLES)]} #{index + 1}",
                     due_date=self._due_date(rng, today),
@@ -75,9 +85,19 @@ class Command(BaseCommand):
                 created_tasks += 1
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created {created_lists} lists and {created_tasks} tasks for {user.email}."
+                f"Created {created_lists} lists and {created_tasks} tasks for {user.email} "
+                f"in {team.name}."
             )
         )
+
+    @staticmethod
+    def _team(user, slug: str | None) -> Team:
+        if slug is None:
+            return teams.ensure_personal_team(user)
+        team = Team.objects.filter(slug=slug, memberships__user=user).first()
+        if team is None:
+            raise CommandError(f"{user.email} is not a member of a team with the slug {slug}.")
+        return team
 
     @staticmethod
     def _free_name(base: str, number: int, existing: set[str]) -> str:

@@ -13,6 +13,7 @@ export function testConfig(overrides: Partial<PageConfig> = {}): PageConfig {
     theme: "starter",
     modules: ["auth", "api"],
     user: { email: "ada@example.com", isStaff: false },
+    teamId: "7",
     urls: {
       home: "/",
       dashboard: "/dashboard/",

@@ -44,7 +44,7 @@ export function NewListForm({ onCreated, onPlanLimit }: Props) {
       onPlanLimit(problem.message);
       return;
     }
-    // "You already have a list with this name." comes as a non-field error: it is about the name.
+    // "There is already a list with this name." comes as a non-field error: it is about the name.
     const invalid = problem.status === 400;
     setFieldError(problem.fields.name ?? (invalid ? problem.message : ""));
     setFormError(invalid ? "" : problem.message);

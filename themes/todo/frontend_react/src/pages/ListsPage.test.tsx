@@ -41,7 +41,7 @@ describe("the lists page", () => {
     expect(await screen.findByText("No lists yet. Create your first one above.")).toBeInTheDocument();
   });
 
-  it("creates a list with the CSRF token, announces it and keeps the focus in the field", async () => {
+  it("creates a list with the CSRF token and the page's team, announces it and keeps the focus in the field", async () => {
     const api = serve();
     api.addList("Work");
     const user = userEvent.setup();
@@ -53,6 +53,7 @@ describe("the lists page", () => {
     const [request] = api.sent("POST", "/api/v1/lists/");
     expect(await request.json()).toEqual({ name: "Groceries" });
     expect(request.headers.get("X-CSRFToken")).toBe("csrf-from-the-page");
+    expect(request.headers.get("X-Team")).toBe("7");
     await waitFor(() => expect(cards()).toHaveLength(2));
     expect(screen.getByRole("status")).toHaveTextContent("List “Groceries” created.");
     expect(within(screen.getByRole("status")).getByRole("link", { name: "Groceries" })).toBeInTheDocument();
@@ -72,8 +73,24 @@ describe("the lists page", () => {
     await user.click(screen.getByRole("button", { name: "Create list" }));
 
     await waitFor(() => expect(field).toHaveAttribute("aria-invalid", "true"));
-    expect(field).toHaveAccessibleDescription("You already have a list with this name.");
+    expect(field).toHaveAccessibleDescription("There is already a list with this name.");
     expect(field).toHaveFocus();
+    expect(cards()).toHaveLength(1);
+  });
+
+  it("says why nothing was saved when the team was switched in another tab", async () => {
+    const api = serve();
+    api.addList("Work");
+    const detail =
+      "You switched to the team “Acme” in another tab since this page was loaded, so nothing was saved. " +
+      "Reload the page and try again.";
+    api.answerNext("POST /api/v1/lists/", json({ status: 409, code: "team_changed", detail }, 409));
+    const user = userEvent.setup();
+    renderTodo("/lists/");
+
+    await user.type(await screen.findByLabelText("List name"), "Groceries{Enter}");
+
+    expect(await screen.findByText(detail)).toBeInTheDocument();
     expect(cards()).toHaveLength(1);
   });
 

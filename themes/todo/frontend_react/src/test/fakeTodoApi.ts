@@ -65,7 +65,7 @@ export function fakeTodoApi({ limit = null as number | null } = {}) {
     const clean = name.trim();
     if (!clean) return invalid({ name: ["This field may not be blank."] });
     if (lists.some((list) => list.id !== except && list.name.toLowerCase() === clean.toLowerCase())) {
-      return invalid({ non_field_errors: ["You already have a list with this name."] });
+      return invalid({ non_field_errors: ["There is already a list with this name."] });
     }
     return null;
   }

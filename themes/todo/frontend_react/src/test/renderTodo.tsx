@@ -10,6 +10,8 @@ import { ListsPage } from "../pages/ListsPage";
 
 export function renderTodo(path: string, config: PageConfig = testConfig({ theme: "todo" })) {
   document.head.innerHTML = '<meta name="csrf-token" content="csrf-from-the-page">';
+  // The page's #root names its team, which the API client sends with each write (X-Team).
+  document.body.innerHTML = `<div id="root" data-team-id="${config.teamId}"></div>`;
   return renderPage(
     <Routes>
       <Route path="/lists/" element={<ListsPage />} />
