@@ -3,6 +3,7 @@
 import logging
 
 from django.conf import settings
+from django.contrib import messages
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
@@ -175,6 +176,13 @@ def team_changed(request: HttpRequest) -> HttpResponse:
         f"You switched to the {teams.team_label().lower()} “{request.team.name}” in another tab "
         "since this page was loaded, so nothing was saved. Reload the page and try again."
     )
+    if request.headers.get("HX-Request") == "true":
+        # htmx swaps no 4xx answer, so the user would see nothing: reload the page instead,
+        # which now shows the current team, with the reason on top.
+        messages.warning(request, detail)
+        response = HttpResponse(status=409)
+        response["HX-Refresh"] = "true"
+        return response
     if request.accepts("application/json") and not request.accepts("text/html"):
         return JsonResponse({"status": 409, "code": "team_changed", "detail": detail}, status=409)
     html = loader.render_to_string(

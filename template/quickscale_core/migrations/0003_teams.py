@@ -15,14 +15,15 @@ def personal_teams_for_existing_users(apps, schema_editor):
     User = apps.get_model("quickscale_core", "User")
     Team = apps.get_model("quickscale_core", "Team")
     Membership = apps.get_model("quickscale_core", "Membership")
-    has_team = Membership.objects.filter(team__personal=True).values("user_id")
-    for user in User.objects.exclude(pk__in=has_team).iterator():
+    db = schema_editor.connection.alias  # The database being migrated, not always "default".
+    has_team = Membership.objects.using(db).filter(team__personal=True).values("user_id")
+    for user in User.objects.using(db).exclude(pk__in=has_team).iterator():
         full_name = f"{user.first_name} {user.last_name}".strip()
         name = (full_name or user.email.split("@")[0])[:90] or "Personal"
-        team = Team.objects.create(
+        team = Team.objects.using(db).create(
             name=name, slug=f"{slugify(name)[:40] or 'team'}-{secrets.token_hex(4)}", personal=True
         )
-        Membership.objects.create(user=user, team=team, role="owner")
+        Membership.objects.using(db).create(user=user, team=team, role="owner")
 
 
 class Migration(migrations.Migration):

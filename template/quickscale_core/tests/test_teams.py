@@ -8,6 +8,7 @@ declared here (this module is the URLconf of its tests) on top of the project's 
 import json
 
 import pytest
+from django.contrib.messages import get_messages
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.management import call_command
 from django.db import connection
@@ -338,10 +339,17 @@ def test_a_form_from_a_page_of_another_team_is_refused(two_tabs):
 def test_an_htmx_request_from_a_page_of_another_team_is_refused(two_tabs):
     client, acme, personal = two_tabs
 
-    response = client.post("/test/rename/", {"name": "Hijacked"}, headers={"X-Team": str(acme.pk)})
+    response = client.post(
+        "/test/rename/",
+        {"name": "Hijacked"},
+        headers={"X-Team": str(acme.pk), "HX-Request": "true"},
+    )
 
-    assert response.status_code == 409
+    # htmx swaps no 4xx answer: it is told to reload, and the reloaded page says why.
+    assert response.status_code == 409 and response["HX-Refresh"] == "true"
     _assert_nothing_written(acme, personal)
+    reloaded = [str(message) for message in get_messages(response.wsgi_request)]
+    assert any("another tab" in text and personal.name in text for text in reloaded)
 
 
 def test_a_json_client_is_told_the_team_changed_in_json(two_tabs):
