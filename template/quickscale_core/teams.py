@@ -127,3 +127,22 @@ def switch_team(request: HttpRequest, team: Team) -> bool:
     team.role = found.role
     request.team = team
     return True
+
+
+def hand_over_teams(user: User) -> None:
+    """Before `user` is deleted: a team nobody else is in goes with them (with its data); a
+    team they are the last owner of passes to its longest-standing member of the highest role
+    (a personal team that others joined becomes a shared one). Their memberships go with them."""
+    for found in Membership.objects.filter(user=user).select_related("team"):
+        team = found.team
+        others = list(team.memberships.exclude(user=user))
+        if not others:
+            team.delete()
+            continue
+        if found.role == roles.OWNER and not any(m.role == roles.OWNER for m in others):
+            heir = min(others, key=lambda m: (roles.rank(m.role), m.created_at, m.pk))
+            heir.role = roles.OWNER
+            heir.save(update_fields=["role"])
+            if team.personal:
+                team.personal = False
+                team.save(update_fields=["personal"])

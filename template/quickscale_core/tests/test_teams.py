@@ -113,6 +113,53 @@ def signed_in(client, user, team=None):
     return client
 
 
+# Deleting a user leaves their teams in order.
+
+
+def test_a_deleted_users_personal_team_goes_with_them(user):
+    personal = teams.ensure_personal_team(user)
+
+    user.delete()
+
+    assert not Team.objects.filter(pk=personal.pk).exists()
+
+
+def test_the_last_owner_deleted_hands_the_team_to_the_highest_role(acme):
+    acme.people["owner"].delete()
+
+    assert Membership.objects.get(team=acme, user=acme.people["admin"]).role == "owner"
+    assert Membership.objects.get(team=acme, user=acme.people["member"]).role == "member"
+
+
+def test_a_shared_team_with_another_owner_keeps_its_roles(acme):
+    Membership.objects.filter(team=acme, user=acme.people["member"]).update(role="owner")
+
+    acme.people["owner"].delete()
+
+    assert Membership.objects.get(team=acme, user=acme.people["admin"]).role == "admin"
+
+
+def test_a_personal_team_others_joined_passes_to_them(user, django_user_model):
+    personal = teams.ensure_personal_team(user)
+    guest = django_user_model.objects.create_user(email="guest@acme.test", password=PASSWORD)
+    Membership.objects.create(user=guest, team=personal, role="member")
+
+    user.delete()
+
+    personal.refresh_from_db()
+    assert not personal.personal
+    assert Membership.objects.get(team=personal, user=guest).role == "owner"
+
+
+def test_a_team_left_empty_by_a_deletion_is_deleted(django_user_model):
+    alone = django_user_model.objects.create_user(email="alone@acme.test", password=PASSWORD)
+    team = teams.create_team(alone, "Solo shared")
+
+    alone.delete()
+
+    assert not Team.objects.filter(pk=team.pk).exists()
+
+
 # Every user has a personal team, however they are created.
 
 
