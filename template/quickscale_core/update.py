@@ -8,14 +8,17 @@ to the answers you want, then removes that commit again: you get one reviewable
 change in the working tree and no extra commits.
 
 It refuses, changing nothing, when the tree is dirty, the answers file is invalid,
-or a module you remove has files you modified (unless --force, which backs them up).
+a module you remove still holds data only its pages manage (shared teams: its manifest's
+`removal_check`, run in the database DATABASE_URL points at), or a module you remove has
+files you modified (unless --force, which backs them up).
 
 Exit codes, for scripts: 0 updated (or already up to date), 2 refused (nothing was
 changed), 3 updated but conflicts are left to resolve. `make` itself turns any
 failure into its own exit code 2, so scripts run `uv run python -m
 quickscale_core.update` to tell the last two apart.
 
-Runs without Django settings so it works even when settings are broken.
+Runs without Django settings so it works even when settings are broken; only removing a
+module that declares a `removal_check` starts Django (`manage.py check_module_removal`).
 """
 
 from __future__ import annotations
@@ -62,6 +65,11 @@ EXIT_CONFLICTS = 3
 # Copier reports a refused answer as a traceback ending in this line.
 VALIDATION_ERROR = re.compile(r"Validation error for question '(?P<question>\w+)': (?P<why>.*)")
 INVALID_CHOICE = re.compile(r"Invalid choice for '(?P<question>\w+)': (?P<why>.*)")
+# A module whose removal could strand data names a check in its manifest (module.yml);
+# the core command runs it in the project's Django and exits 2 when something stops it.
+REMOVAL_CHECK = "removal_check"
+REMOVAL_COMMAND = "check_module_removal"
+REMOVAL_BLOCKED = 2
 
 
 class Refused(Exception):
@@ -192,6 +200,45 @@ def files_in(folder: Path) -> set[str]:
 
 def differs(path: Path, original: Path) -> bool:
     return not original.is_file() or not filecmp.cmp(path, original, shallow=False)
+
+
+def refuse_removals_that_strand_data(root: Path, removed: list[str]) -> None:
+    """Ask each removed module that declares a `removal_check` whether its data allows it.
+
+    Teams and memberships live in the core, so removing the teams module deletes no row,
+    but shared teams would be left with no pages to manage them. The check reads the
+    database DATABASE_URL points at (SQLite in development); production is checked with
+    the same command there. --force does not skip it: it is about files, and a backup
+    of files cannot give those teams their pages back.
+    """
+    checked = []
+    for name in removed:
+        manifest = root / MODULES_PACKAGE / name / "module.yml"
+        try:
+            data = yaml.safe_load(manifest.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError):
+            data = {}
+        if isinstance(data, dict) and data.get(REMOVAL_CHECK):
+            checked.append(name)
+    if not checked:
+        return
+    command = ["manage.py", REMOVAL_COMMAND, *checked]
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, *command], cwd=root, capture_output=True, text=True, check=False
+    )
+    if result.returncode == 0:
+        return
+    if result.returncode == REMOVAL_BLOCKED:
+        raise Refused(
+            f"{result.stdout.strip()}\n`--force` does not skip this check (it only concerns "
+            "files you changed). Nothing was changed."
+        )
+    lines = [line.strip() for line in (result.stderr + result.stdout).splitlines() if line]
+    raise Refused(
+        f"Removing {', '.join(checked)} needs a look at its data first, and `python "
+        f"{' '.join(command)}` failed: {lines[-1] if lines else 'no message'} Fix that and "
+        "run `make update` again (`--force` does not skip this check). Nothing was changed."
+    )
 
 
 def changed_files_an_answer_removes(
@@ -503,6 +550,9 @@ def update(root: Path, force: bool = False, vcs_ref: str | None = None) -> int:
                 f"{folder.format(**applied)} folder with your code in it, so this is not "
                 "supported: put the old value back. Nothing was changed."
             )
+
+    # Before any render: cheap, and --force cannot override it.
+    refuse_removals_that_strand_data(root, removed)
 
     # Both checks below compare with the same pristine render, made at most once.
     with tempfile.TemporaryDirectory(prefix="quickscale-pristine-") as folder:
