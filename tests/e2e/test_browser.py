@@ -13,7 +13,8 @@ The journeys through server-rendered pages (sign-up, email verification, two-fac
 API keys, the phone menu) run against both frontends unchanged: the React frontend keeps those
 pages and renders the landing page and the dashboard itself. The todo journey has a version
 per frontend (the HTMX one swaps fragments, the React one is a single-page app); both find
-controls by role and label.
+controls by role and label. The teams journey (an owner and the teammate they invite, each in a
+browser context of their own) runs on the HTMX frontend.
 """
 
 from __future__ import annotations
@@ -208,11 +209,21 @@ def checks(request, browser, site):
     yield from watched_page(request, browser, site)
 
 
-def watched_page(request, browser, site):
+@pytest.fixture
+def teammate_checks(request, browser, site):
+    """A second person's browser context (its own cookies), checked like `checks`; its
+    screenshots are named test_...-teammate-<frontend>-NN-....png."""
+    yield from watched_page(request, browser, site, who="teammate")
+
+
+def watched_page(request, browser, site, who: str = ""):
     context = browser.new_context(viewport=DESKTOP)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    watcher = PageChecks(page, site.served.base_url, request.node.name)
+    # "test_journey[htmx]" -> "test_journey-teammate[htmx]" (PageChecks makes it -htmx).
+    name = re.sub(r"(\[.+\])?$", lambda m: f"-{who}{m.group(1) or ''}", request.node.name,
+                  count=1) if who else request.node.name  # fmt: skip
+    watcher = PageChecks(page, site.served.base_url, name)
     failed_before = request.session.testsfailed
     log_start = site.served.log_size()
     try:
@@ -220,7 +231,7 @@ def watched_page(request, browser, site):
         if request.session.testsfailed == failed_before:
             watcher.finish()
         else:  # Evidence for the failure report, next to the journey's screenshots.
-            page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}-failure.png"))
+            page.screenshot(path=str(SCREENSHOTS / f"{watcher.name}-failure.png"))
             print(f"Failed at {page.url}; console errors: {watcher.console_errors}; "
                   f"requests to other hosts: {watcher.foreign_requests}")  # fmt: skip
         errors = site.served.server_errors(since=log_start)
@@ -342,6 +353,24 @@ def test_sign_up_verify_and_log_in_with_two_factor(checks, site):
     assert address in page.locator("main").inner_text()
 
 
+def complete_checkout(checks: PageChecks, site: Site) -> dict:
+    """On the checkout success page: Stripe takes the card and sends the webhooks; the page
+    refreshes itself until the subscription is recorded. Returns the subscription."""
+    page = checks.page
+    session_id = parse_qs(urlsplit(page.url).query)["session_id"][0]
+    session = site.stripe.complete_subscription_checkout(session_id)
+    subscription = site.stripe.objects[session["subscription"]]
+    for event_type, obj in [
+        ("customer.subscription.created", subscription),
+        ("checkout.session.completed", session),
+    ]:
+        status, body = deliver_webhook(site.served, site.stripe.event(event_type, obj))
+        assert status == 200, body
+    page.get_by_role("heading", name="You're on Pro").wait_for(timeout=15_000)
+    checks.check()
+    return subscription
+
+
 def test_subscribe_to_a_plan_and_the_entitlement_unlocks(checks, site):
     page = checks.page
     sign_up_and_verify(checks, site, unique_email("grace"))
@@ -361,19 +390,7 @@ def test_subscribe_to_a_plan_and_the_entitlement_unlocks(checks, site):
     assert checkout["mode"] == "subscription"
     assert checkout["line_items[0][price]"] == "price_QsProMonth00001"
 
-    session_id = parse_qs(urlsplit(page.url).query)["session_id"][0]
-    session = site.stripe.complete_subscription_checkout(session_id)
-    subscription = site.stripe.objects[session["subscription"]]
-    for event_type, obj in [
-        ("customer.subscription.created", subscription),
-        ("checkout.session.completed", session),
-    ]:
-        status, body = deliver_webhook(site.served, site.stripe.event(event_type, obj))
-        assert status == 200, body
-
-    # The success page refreshes itself until the webhook's subscription is recorded.
-    page.get_by_role("heading", name="You're on Pro").wait_for(timeout=15_000)
-    checks.check()
+    subscription = complete_checkout(checks, site)
     page.locator("main").get_by_role("link", name="Billing settings").click()
     checks.check()
     plan = page.locator("main").inner_text()
@@ -561,6 +578,151 @@ def test_lists_and_tasks_through_the_ui_without_page_reloads(checks, site):
     upgrade.click()
     checks.check()
     assert path_of(page.url) == "/billing/pricing/"
+
+
+def current_team(page) -> str:
+    """The team the header's switcher shows: the selected option with several teams, the link
+    to the team's settings with one."""
+    header = page.get_by_role("banner")
+    several = header.get_by_label("Current team")
+    if several.count():
+        return several.locator("option:checked").inner_text()
+    return header.get_by_title("Team settings").inner_text()
+
+
+@only(["htmx"])
+def test_a_team_shares_its_lists_until_the_owner_removes_a_member(checks, teammate_checks, site):
+    """Issue #16's journey: the owner creates a team and invites a teammate by email; the
+    teammate signs up from the link and lands in the team; both work on the same list; once
+    the owner removes them, their next page load no longer shows it."""
+    page, owner = checks.page, unique_email("owner")
+    sign_up_and_verify(checks, site, owner)
+    personal = owner.split("@")[0]
+    assert current_team(page) == personal, "every user starts in a personal team"
+
+    # The header's team link -> the personal team's settings -> all teams -> create Acme.
+    page.get_by_role("banner").get_by_title("Team settings").click()
+    checks.check()
+    assert path_of(page.url) == "/teams/settings/"
+    page.get_by_role("link", name="All your teams").click()
+    checks.check()
+    page.get_by_label("Name").fill("Acme")
+    page.get_by_role("button", name="Create", exact=True).click()
+    checks.check()
+    assert path_of(page.url) == "/teams/settings/"
+    assert page.locator("h1").inner_text() == "Acme"
+    assert current_team(page) == "Acme"
+
+    # Billing's free plan has one seat, the owner's: the page offers the upgrade instead.
+    invite_card = page.locator("section", has=page.get_by_role("heading", name="Invite someone"))
+    assert "All 1 seat of your plan are taken" in invite_card.inner_text()
+    assert page.get_by_role("button", name="Send invitation").is_disabled()
+    invite_card.get_by_role("link", name="Upgrade the plan").click()
+    checks.check()
+    assert path_of(page.url) == "/billing/pricing/"
+    page.locator("section.plan", has=page.get_by_role("heading", name="Pro")).get_by_role(
+        "button", name="Subscribe"
+    ).click()
+    checks.check()
+    complete_checkout(checks, site)  # A team's plan is its owner's: Pro has 5 seats.
+
+    checks.goto("/teams/settings/")
+    assert current_team(page) == "Acme", "the checkout kept the current team"
+    assert "1 of 5 seats in use" in page.locator("main").inner_text()
+    teammate = unique_email("teammate")
+    page.get_by_label("Email").fill(teammate)
+    assert page.get_by_label("Role", exact=True).locator("option:checked").inner_text() == "Member"
+    page.get_by_role("button", name="Send invitation").click()
+    checks.check()
+    assert f"Invitation sent to {teammate}" in page.locator("body").inner_text()
+    invitations = page.locator("section", has=page.get_by_role("heading", name="Open invitations"))
+    assert teammate in invitations.inner_text()
+
+    message = site.outbox.wait_for(teammate, "invited you to Acme")
+    link = re.search(r"http://\S+/teams/invitations/\S+/", Outbox.text(message))
+    assert link, Outbox.text(message)
+
+    # The teammate, in a browser of their own: the link, then sign-up with the invited address.
+    mate = teammate_checks.page
+    teammate_checks.goto(path_of(link.group(0)))
+    assert mate.locator("h1").inner_text() == "Join Acme"
+    assert owner in mate.locator("main").inner_text(), "the page says who invited them"
+    assert f"Sign up with {teammate} to join" in mate.locator("main").inner_text()
+    mate.locator("main").get_by_role("link", name="Sign up", exact=True).click()
+    teammate_checks.check()
+    assert mate.get_by_label("Email").input_value() == teammate, "the link fills the address in"
+    mate.get_by_label("Password", exact=True).fill(PASSWORD)
+    mate.get_by_label(re.compile("Password \\(again\\)|Confirm password")).fill(PASSWORD)
+    mate.get_by_role("button", name="Sign up").click()
+    teammate_checks.check()
+    # No confirmation email: opening the link proved the address.
+    assert path_of(mate.url) == "/dashboard/", mate.url
+    assert "Welcome to Acme" in mate.locator("body").inner_text()
+    assert current_team(mate) == "Acme"
+    subjects = [m["Subject"] for m in site.outbox.messages(teammate)]
+    assert not [s for s in subjects if "Confirm" in s], subjects
+
+    # The owner creates a list in Acme; the teammate finds it and adds a task.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Lists").click()
+    checks.check()
+    page.get_by_label("List name").fill("Launch plan")
+    page.get_by_role("button", name="Create list").click()
+    page.locator(".todo-list-card").get_by_role("link", name="Launch plan").wait_for()
+    checks.check()
+
+    mate.get_by_role("navigation", name="Main").get_by_role("link", name="Lists").click()
+    teammate_checks.check()
+    mate.locator(".todo-list-card").get_by_role("link", name="Launch plan").click()
+    teammate_checks.check()
+    list_path = path_of(mate.url)
+    assert re.fullmatch(r"/lists/\d+/", list_path)
+    mate.get_by_label("Task", exact=True).fill("Book the venue")
+    mate.get_by_role("button", name="Add task").click()
+    mate.locator("#task-panel .todo-tasks").get_by_text("Book the venue").wait_for()
+    teammate_checks.check()
+
+    page.locator(".todo-list-card").get_by_role("link", name="Launch plan").click()
+    checks.check()
+    assert path_of(page.url) == list_path
+    page.locator("#task-panel .todo-tasks").get_by_text("Book the venue").wait_for()
+
+    # The owner removes the teammate from the team settings page.
+    checks.goto("/teams/settings/")
+    members = page.locator("section", has=page.get_by_role("heading", name="Members"))
+    assert teammate in members.inner_text()
+    page.get_by_role("button", name=f"Remove {teammate}").click()
+    checks.check()
+    assert f"{teammate} is no longer a member" in page.locator("body").inner_text()
+    assert teammate not in members.inner_text()
+    assert "1 of 5 seats in use" in members.inner_text()
+
+    # Access ends at once. The teammate's list page, still open, can no longer write: the page's
+    # team is not theirs any more (409, nothing saved), and htmx reloads the page, which is now
+    # a 404.
+    mate.get_by_label("Task", exact=True).fill("Sneak in")
+    with (
+        mate.expect_response(lambda r: r.request.method == "POST") as refused,
+        mate.expect_response(lambda r: r.request.method == "GET" and r.url == mate.url) as reloaded,
+    ):
+        mate.get_by_role("button", name="Add task").click()
+    assert refused.value.status == 409, refused.value.status
+    assert reloaded.value.status == 404, reloaded.value.status
+    teammate_checks.check()
+    checks.goto(list_path)
+    page.locator("#task-panel .todo-tasks").get_by_text("Book the venue").wait_for()
+    assert "Sneak in" not in page.locator("main").inner_text()
+
+    # Their lists page no longer shows it, and the switcher is back to their personal team.
+    mate.get_by_role("navigation", name="Main").get_by_role("link", name="Lists").click()
+    teammate_checks.check()
+    assert path_of(mate.url) == "/lists/"
+    assert "Launch plan" not in mate.locator("main").inner_text()
+    assert current_team(mate) == teammate.split("@")[0]
+    # Chromium logs the 409 and the 404 answers as console errors: the only ones expected.
+    answered = [e for e in teammate_checks.console_errors if re.search("status of 40[49]", e)]
+    assert len(answered) == 2, teammate_checks.console_errors
+    for error in answered:
+        teammate_checks.console_errors.remove(error)
 
 
 def main_headings(page) -> list[str]:
