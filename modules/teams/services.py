@@ -9,9 +9,11 @@ the last owner) lock the team's row first, so two requests at once cannot both p
 from __future__ import annotations
 
 import secrets
+import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -87,6 +89,11 @@ def invite(team: Team, by: User, email: str, role: str, *, base_url: str) -> tup
     with transaction.atomic():
         team = _locked(team)
         by_role = _require(by, team, "members.invite")
+        if team.personal:
+            raise TeamError(
+                "Your personal team is just for you: create a team to invite people into it."
+            )
+        _count_invitation(by)
         if role not in roles.roles():
             raise TeamError("Choose one of the team's roles.")
         if role not in roles.assignable_by(by_role):
@@ -113,6 +120,24 @@ def invite(team: Team, by: User, email: str, role: str, *, base_url: str) -> tup
             )
         transaction.on_commit(lambda: send_invitation(invitation, token, base_url))
     return invitation, token
+
+
+def _count_invitation(by: User) -> None:
+    """At most TEAMS_INVITATIONS_PER_HOUR invitation emails per person and hour, so the form
+    cannot be used to flood an address (the team's name, chosen by the sender, is in the
+    subject)."""
+    limit = settings.TEAMS_INVITATIONS_PER_HOUR
+    key = f"quickscale_teams:invitations:{by.pk}:{int(time.time() // 3600)}"
+    cache.add(key, 0, timeout=3600)
+    try:
+        sent = cache.incr(key)
+    except ValueError:  # Evicted between add and incr: count from here.
+        cache.set(key, 1, timeout=3600)
+        sent = 1
+    if sent > limit:
+        raise TeamError(
+            f"You have sent {limit} invitations in the last hour: wait a little before the next."
+        )
 
 
 def invitation_url(token: str, base_url: str) -> str:
@@ -157,6 +182,15 @@ def email_verified(user: User, email: str) -> bool:
     return EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
 
 
+def inviter_may_still_invite(invitation: Invitation) -> bool:
+    """An invitation is only as good as its sender: removed from the team, demoted, or their
+    account deleted, their open invitations stop working (no back door into the team)."""
+    if invitation.inviter_id is None:
+        return False
+    role = teams.role_in(invitation.inviter, invitation.team)
+    return roles.allows(role, "members.invite") and invitation.role in roles.assignable_by(role)
+
+
 def acceptance_problem(invitation: Invitation | None, user: User) -> str | None:
     """Why `user` cannot accept `invitation` now, as a key the invitation page explains."""
     if invitation is None:
@@ -164,9 +198,12 @@ def acceptance_problem(invitation: Invitation | None, user: User) -> str | None:
     if invitation.status == Invitation.Status.REVOKED:
         return "revoked"
     if invitation.status == Invitation.Status.ACCEPTED:
-        return "accepted_by_you" if invitation.accepted_by_id == user.pk else "accepted"
+        mine = invitation.accepted_by_id is not None and invitation.accepted_by_id == user.pk
+        return "accepted_by_you" if mine else "accepted"
     if invitation.expired:
         return "expired"
+    if not inviter_may_still_invite(invitation):
+        return "revoked"
     if not user.is_authenticated:
         return "anonymous"
     if Membership.objects.filter(team=invitation.team, user=user).exists():
@@ -242,7 +279,7 @@ def leave(team: Team, user: User) -> None:
     member = Membership.objects.select_for_update().filter(team=team, user=user).first()
     if member is None:
         raise TeamError("You are not a member of this team.")
-    if team.personal:
+    if team.personal and member.role == roles.OWNER:
         raise TeamError("You cannot leave your personal team.")
     if member.role == roles.OWNER and not _other_owners(team, user):
         raise TeamError(
@@ -256,6 +293,8 @@ def transfer_ownership(team: Team, by: User, member: Membership) -> None:
     """Make `member` an owner; `by` (an owner) becomes an admin-level member (the second role)."""
     team = _locked(team)
     by_role = _require(by, team, "team.transfer")
+    if team.personal:
+        raise TeamError("A personal team stays with its person: it cannot change owner.")
     member = Membership.objects.select_for_update().get(pk=member.pk, team=team)
     if member.user_id == by.pk:
         raise TeamError("You are already an owner.")

@@ -7,5 +7,7 @@
 TEAM_LABEL = "Team"
 # Days an invitation link stays valid.
 TEAMS_INVITATION_DAYS = 7
+# Invitation emails one person may send per hour (a flood guard; resending counts too).
+TEAMS_INVITATIONS_PER_HOUR = 30
 # Roles and what each may do: copy quickscale_core.roles.DEFAULT_ROLES into
 # config/settings/custom.py as TEAM_ROLES to change them (docs/modules/teams.md, "Roles").

@@ -3,12 +3,14 @@ are in services.py, which raises TeamError with the message shown to the person.
 
 from __future__ import annotations
 
-from allauth.account.adapter import get_adapter
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -54,16 +56,27 @@ def team_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def switch(request: HttpRequest) -> HttpResponse:
     wanted = request.POST.get("team", "")
-    team = Team.objects.filter(pk=wanted).first() if wanted.isdigit() and len(wanted) < 19 else None
+    valid = wanted.isascii() and wanted.isdigit() and len(wanted) < 19
+    team = Team.objects.filter(pk=wanted).first() if valid else None
     if team is None or not teams.switch_team(request, team):
         messages.error(request, "You are not a member of that team.")
         return redirect("teams:list")
-    target = request.POST.get("next", "")
+    return redirect(_after_switch(request, request.POST.get("next", "")))
+
+
+def _after_switch(request: HttpRequest, target: str) -> str:
+    """Back to the page the switch was made on, unless it shows one object of the old team
+    (a URL with arguments, like /lists/2/, is a 404 in the new one): then the dashboard."""
+    home = extensions.page_url("dashboard") or "/"
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        target = extensions.page_url("dashboard") or "/"
-    return redirect(target)
+        return home
+    try:
+        match = resolve(urlsplit(target).path)
+    except Resolver404:
+        return home
+    return home if match.args or match.kwargs else target
 
 
 @login_required
@@ -100,7 +113,8 @@ def team_settings(request: HttpRequest) -> HttpResponse:
         "days": settings.TEAMS_INVITATION_DAYS,
         "team_label": teams.team_label(),
         "owner": roles.OWNER,
-        "can_leave": not team.personal,
+        "last_owner": role == roles.OWNER
+        and not any(m.role == roles.OWNER and m.user_id != request.user.pk for m in members),
     }
     return render(request, "quickscale_teams/team_settings.html", context)
 
@@ -245,10 +259,9 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         teams.switch_team(request, found.team)
         return redirect(extensions.page_url("dashboard") or "/")
     if problem == "anonymous":
-        # Signing up with the invited address needs no second verification email (the link
-        # proved it), and the login signal accepts the invitation (signals.py).
+        # Signing up with the invited address needs no confirmation email (the link proved
+        # it), and logging in accepts the invitation (signals.py).
         request.session[SESSION_KEY] = token
-        get_adapter(request).stash_verified_email(request, found.email)
     if problem is None and request.method == "POST":
         try:
             membership = services.accept(found, request.user)

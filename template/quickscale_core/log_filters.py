@@ -16,10 +16,12 @@ class SkipServiceUnavailable(logging.Filter):
         return getattr(record, "status_code", None) != 503
 
 
-# Paths whose last part is a secret: allauth's and Django's password reset links and allauth's
-# email confirmation links. Whoever reads the log could otherwise reset the password.
+# Paths whose last part is a secret: allauth's and Django's password reset links, allauth's
+# email confirmation links and team invitation links. Whoever reads the log could otherwise
+# reset the password or join the team.
 SECRET_PATH = re.compile(
-    r"(?P<prefix>/password/reset/key/|/reset/[^/\s\"']+/|/confirm-email/)(?P<secret>[^/?#\s\"']+)"
+    r"(?P<prefix>/password/reset/key/|/reset/[^/\s\"']+/|/confirm-email/|/invitations/)"
+    r"(?P<secret>[^/?#\s\"']+)"
 )
 # What those views redirect to once the key is in the session: no secret in it.
 NOT_SECRET = ("set-password", "done")

@@ -24,8 +24,24 @@ class UnscopedQuery(RuntimeError):
 
 
 class TeamScopedQuerySet(models.QuerySet):
+    # The team of for_team(), kept through chained calls, so that create(), get_or_create()
+    # and update_or_create() on a scoped queryset make rows in that team.
+    _team = None
+
     def for_team(self, team) -> TeamScopedQuerySet:
-        return self.filter(team=team)
+        scoped = self.filter(team=team)
+        scoped._team = team
+        return scoped
+
+    def _clone(self):
+        clone = super()._clone()
+        clone._team = self._team
+        return clone
+
+    def create(self, **fields):
+        if self._team is not None and "team" not in fields and "team_id" not in fields:
+            fields["team"] = self._team
+        return super().create(**fields)
 
 
 class TeamScopedManager(models.Manager.from_queryset(TeamScopedQuerySet)):

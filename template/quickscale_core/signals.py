@@ -2,7 +2,7 @@
 order when they are deleted, however that happens (sign-up, admin, createsuperuser, account
 deletion, your own code)."""
 
-from django.db.models.signals import post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from .models import User
@@ -16,9 +16,17 @@ def create_personal_team(sender, instance: User, created: bool, raw: bool = Fals
         ensure_personal_team(instance)
 
 
-@receiver(pre_delete, sender=User, dispatch_uid="quickscale_core.leave_teams")
-def leave_teams(sender, instance: User, **kwargs):
-    # Runs inside the deletion's transaction: a failure keeps the user and every team.
-    from .teams import hand_over_teams
+@receiver(pre_delete, sender=User, dispatch_uid="quickscale_core.lock_teams")
+def lock_teams(sender, instance: User, **kwargs):
+    # Inside the deletion's transaction: the user's teams stay locked until it commits, so a
+    # concurrent deletion of the team's other owner waits and then sees this one gone.
+    from .teams import lock_teams_of
 
-    hand_over_teams(instance)
+    instance._quickscale_team_ids = lock_teams_of(instance)
+
+
+@receiver(post_delete, sender=User, dispatch_uid="quickscale_core.settle_teams")
+def settle_teams(sender, instance: User, **kwargs):
+    from .teams import settle_teams
+
+    settle_teams(getattr(instance, "_quickscale_team_ids", []))

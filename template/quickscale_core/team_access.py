@@ -41,7 +41,12 @@ def check_team_permission(request, action: str | None) -> None:
 
 
 class TeamMemberRequiredMixin(LoginRequiredMixin):
-    """Signed-in members of the current team only; visitors go to the login page."""
+    """Signed-in members of the current team only; visitors go to the login page.
+
+    With Django's generic views and a TeamScopedModel (`model = Project`), it also scopes
+    them: lists, detail, update and delete views see only the current team's rows (another
+    team's id is a 404), and a create view saves the new row in the current team.
+    """
 
     team_permission: str | None = None
 
@@ -50,6 +55,33 @@ class TeamMemberRequiredMixin(LoginRequiredMixin):
             return self.handle_no_permission()
         check_team_permission(request, self.team_permission)
         return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        model = getattr(self, "model", None)
+        if getattr(self, "queryset", None) is None and _scoped(model):
+            return model.objects.for_team(self.request.team)
+        return super().get_queryset()
+
+    def get_form_kwargs(self):
+        # A create view's new row belongs to the current team before the form validates, so
+        # constraints that include the team (unique names per team) are checked.
+        kwargs = super().get_form_kwargs()
+        model = getattr(self, "model", None)
+        if "instance" in kwargs and kwargs["instance"] is None and _scoped(model):
+            kwargs["instance"] = model(team=self.request.team)
+        return kwargs
+
+    def form_valid(self, form):
+        instance = getattr(form, "instance", None)
+        if _scoped(type(instance)) and instance.team_id is None:
+            instance.team = self.request.team
+        return super().form_valid(form)
+
+
+def _scoped(model) -> bool:
+    from .scoping import TeamScopedModel
+
+    return isinstance(model, type) and issubclass(model, TeamScopedModel)
 
 
 class TeamPermissionRequiredMixin(TeamMemberRequiredMixin):

@@ -58,7 +58,10 @@ def create_team(user: User, name: str, *, personal: bool = False) -> Team:
 
 def ensure_personal_team(user: User) -> Team:
     """The user's personal team, created when missing (users made before teams existed)."""
-    team = Team.objects.filter(personal=True, memberships__user=user).first()
+    # The personal team the user owns (one filter: the same membership is personal and theirs).
+    team = Team.objects.filter(
+        personal=True, memberships__user=user, memberships__role=roles.OWNER
+    ).first()
     return team or create_team(user, personal_team_name(user), personal=True)
 
 
@@ -129,20 +132,32 @@ def switch_team(request: HttpRequest, team: Team) -> bool:
     return True
 
 
-def hand_over_teams(user: User) -> None:
-    """Before `user` is deleted: a team nobody else is in goes with them (with its data); a
-    team they are the last owner of passes to its longest-standing member of the highest role
-    (a personal team that others joined becomes a shared one). Their memberships go with them."""
-    for found in Membership.objects.filter(user=user).select_related("team"):
-        team = found.team
-        others = list(team.memberships.exclude(user=user))
-        if not others:
+def lock_teams_of(user: User) -> list[int]:
+    """Lock the rows of the user's teams (in id order, so two deletions cannot deadlock) and
+    return their ids: called before the user is deleted, in the deletion's transaction."""
+    return list(
+        Team.objects.filter(memberships__user=user)
+        .order_by("pk")
+        .select_for_update(of=("self",))
+        .values_list("pk", flat=True)
+    )
+
+
+def settle_teams(team_ids: list[int]) -> None:
+    """After members were deleted: a team nobody is left in is deleted, with its data; a team
+    left without an owner passes to its longest-standing member of the highest role (a personal
+    team that others were in becomes a shared one). Runs after the deletion, so that deleting
+    several owners at once (the admin's bulk delete) sees them all gone."""
+    for team in Team.objects.filter(pk__in=team_ids).order_by("pk"):
+        members = list(team.memberships.all())
+        if not members:
             team.delete()
             continue
-        if found.role == roles.OWNER and not any(m.role == roles.OWNER for m in others):
-            heir = min(others, key=lambda m: (roles.rank(m.role), m.created_at, m.pk))
-            heir.role = roles.OWNER
-            heir.save(update_fields=["role"])
-            if team.personal:
-                team.personal = False
-                team.save(update_fields=["personal"])
+        if any(m.role == roles.OWNER for m in members):
+            continue
+        heir = min(members, key=lambda m: (roles.rank(m.role), m.created_at, m.pk))
+        heir.role = roles.OWNER
+        heir.save(update_fields=["role"])
+        if team.personal:
+            team.personal = False
+            team.save(update_fields=["personal"])

@@ -1,5 +1,6 @@
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.cache import cache
 
 from quickscale_core import extensions, teams
 from quickscale_core.models import Membership
@@ -29,6 +30,12 @@ def seat_limit(monkeypatch):
         seat_plans.SEATS["limit"] = limit
 
     return set_limit
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The invitations-per-hour counters live in the cache; each test starts from zero."""
+    cache.clear()
 
 
 @pytest.fixture

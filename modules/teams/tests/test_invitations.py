@@ -181,22 +181,69 @@ def test_a_visitor_signs_up_from_the_link_and_lands_in_the_team(owner_client):
     assert Invitation.objects.get().status == "accepted"
 
 
-def test_signing_up_with_another_address_keeps_the_invited_one_as_login(owner_client):
-    # Whoever opened the link received it at the invited address: allauth makes that address
-    # the new account's verified primary one (its stash_verified_email) and keeps the typed one
-    # as an unconfirmed extra, so the invitation is accepted for the address it was sent to.
+def test_signing_up_with_another_address_joins_nothing_and_verifies_nothing(owner_client):
+    # Only the invited address itself skips the confirmation email: opening a link must not
+    # verify that address on an account signed up later with another one in the same browser
+    # (an attacker's invitation link opened by a victim who then signs up).
     url = invite(owner_client)
     visitor = Client()
     visitor.get(path_of(url))
 
     visitor.post(
         reverse("account_signup"),
-        {"email": "other@example.com", "password1": PASSWORD, "password2": PASSWORD},
+        {"email": "victim@example.com", "password1": PASSWORD, "password2": PASSWORD},
     )
 
-    member = Membership.objects.get(team=owner_client.team, user__email="new@example.com")
-    other = EmailAddress.objects.get(email="other@example.com")
-    assert other.user_id == member.user_id and not other.verified
+    assert not EmailAddress.objects.filter(email="new@example.com").exists()
+    assert not EmailAddress.objects.get(email="victim@example.com").verified
+    assert not Membership.objects.filter(team=owner_client.team, user__email="victim@example.com")
+    assert Invitation.objects.get().status == "pending"
+
+
+def test_an_invitation_dies_with_its_senders_right_to_invite(owner_client, make_user):
+    admin = make_user("admin@example.com")
+    Membership.objects.create(team=owner_client.team, user=admin, role="admin")
+    invitation, token = services.invite(
+        owner_client.team, admin, "friend@example.com", "admin", base_url="http://t/"
+    )
+    Membership.objects.filter(user=admin, team=owner_client.team).delete()  # Removed.
+    friend = sign_in(Client(), make_user("friend@example.com"))
+
+    page = friend.post(reverse("teams:invitation", args=[token]))
+
+    assert page.status_code == 410
+    assert not Membership.objects.filter(team=owner_client.team, user__email="friend@example.com")
+
+
+def test_a_used_link_whose_user_is_gone_is_410_for_visitors(owner_client, make_user):
+    url = invite(owner_client)
+    Invitation.objects.update(status="accepted", accepted_by=None)
+
+    assert Client().get(path_of(url)).status_code == 410
+
+
+def test_nobody_is_invited_into_a_personal_team(client, make_user):
+    ada = make_user("ada@example.com")
+    sign_in(client, ada, teams.ensure_personal_team(ada))
+
+    page = client.post(
+        reverse("teams:invite"), {"email": "bob@example.com", "role": "member"}, follow=True
+    ).content.decode()
+
+    assert "create a team to invite" in page and not Invitation.objects.exists()
+
+
+def test_invitations_per_hour_are_limited(owner_client, settings):
+    settings.TEAMS_INVITATIONS_PER_HOUR = 3
+    for n in range(3):
+        invite(owner_client, f"p{n}@example.com")
+
+    page = owner_client.post(
+        reverse("teams:invite"), {"email": "p9@example.com", "role": "member"}, follow=True
+    ).content.decode()
+
+    assert "3 invitations in the last hour" in page
+    assert not Invitation.objects.filter(email="p9@example.com").exists()
 
 
 def test_seats_cap_members_plus_open_invitations(owner_client, seat_limit):

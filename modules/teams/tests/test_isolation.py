@@ -57,7 +57,7 @@ def test_switching_to_a_team_you_are_not_in_is_refused(client, two_teams):
     client.post(reverse("teams:switch"), {"team": "not-a-number"})
 
     assert client.session[teams.SESSION_KEY] == team.pk
-    assert "Rival" not in client.get(reverse("teams:settings")).content.decode()
+    assert client.get(reverse("teams:settings")).wsgi_request.team == team
 
 
 def test_switching_goes_back_to_the_page_but_never_off_site(client, two_teams, make_user):
@@ -82,8 +82,9 @@ def test_a_removed_member_loses_the_team_on_their_next_request(client, two_teams
     gone = Membership.objects.get(team=team, user=people["m@example.com"])
     client.post(reverse("teams:remove", args=[gone.pk]))
 
-    page = member.get(reverse("teams:settings")).content.decode()
-    assert "<h1" in page and "Acme" not in page  # Back in their personal team.
+    response = member.get(reverse("teams:settings"))
+    assert response.wsgi_request.team.personal  # Back in their personal team.
+    assert "owner@example.com" not in response.content.decode()
 
 
 def test_a_form_from_a_tab_of_another_team_writes_nothing(client, two_teams, make_user):
@@ -105,7 +106,7 @@ def test_the_switcher_lists_your_teams_in_the_header(client, two_teams):
 
     page = client.get(reverse("teams:list")).content.decode()
 
-    assert 'class="team-switcher"' in page and "Rival" not in page
+    assert 'class="team-switcher"' in page and ">Rival</option>" not in page
     assert page.count(">Acme</option>") == 1
 
 
@@ -125,3 +126,25 @@ def test_page_queries_do_not_grow_with_members_or_teams(client, team_of, make_us
         client.get(reverse("teams:list"))
 
     assert len(many) == len(few)
+
+
+def test_switching_on_a_page_of_one_object_lands_on_the_dashboard(client, two_teams):
+    # /teams/invitations/<token>/ stands for any page of one object of the old team (a list,
+    # a task): in the new team it would be a 404.
+    team, people, *_ = two_teams
+    sign_in(client, people["m@example.com"])
+
+    response = client.post(
+        reverse("teams:switch"), {"team": team.pk, "next": "/teams/invitations/abc/"}
+    )
+
+    assert response["Location"] == reverse("dashboard")
+
+
+def test_odd_team_values_are_refused_not_500(client, two_teams):
+    team, people, *_ = two_teams
+    sign_in(client, people["owner"], team)
+
+    for value in ("²", "١", "9" * 30, "-1", ""):
+        assert client.post(reverse("teams:switch"), {"team": value}).status_code == 302
+    assert client.session[teams.SESSION_KEY] == team.pk

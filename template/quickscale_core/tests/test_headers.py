@@ -145,6 +145,8 @@ RESET_PATHS = [
     "/accounts/reset/MQ/cz8f2q-6a1f0c9b8e7d6c5b4a39/",
     # allauth's email confirmation: /accounts/confirm-email/<key>/
     "/accounts/confirm-email/MQ:1uXyZ:Ab3dEfGh1jKlMnOpQrStUvWxYz/",
+    # A team invitation (the teams module): the token alone joins the team.
+    "/teams/invitations/Fp4ZNNxq3W1bRk9TQhEo7uVyLpA2sDdG5iJmHcXzKf0/",
 ]
 
 

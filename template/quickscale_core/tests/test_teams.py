@@ -151,6 +151,28 @@ def test_a_personal_team_others_joined_passes_to_them(user, django_user_model):
     assert Membership.objects.get(team=personal, user=guest).role == "owner"
 
 
+def test_deleting_every_owner_at_once_still_leaves_an_owner(acme, django_user_model):
+    Membership.objects.filter(team=acme, user=acme.people["admin"]).update(role="owner")
+
+    django_user_model.objects.filter(email__in=["owner@acme.test", "admin@acme.test"]).delete()
+
+    assert Membership.objects.get(team=acme).role == "owner"  # The member, the only one left.
+
+
+def test_deleting_every_member_at_once_deletes_the_team(acme, django_user_model):
+    django_user_model.objects.filter(email__endswith="@acme.test").delete()
+
+    assert not Team.objects.filter(pk=acme.pk).exists()
+
+
+def test_the_scoped_queryset_creates_in_its_team(scoped, acme, django_user_model):
+    newcomer = django_user_model.objects.create_user(email="new@acme.test", password=PASSWORD)
+
+    made = scoped.for_team(acme).create(user=newcomer, role="member")
+
+    assert made.team == acme
+
+
 def test_a_team_left_empty_by_a_deletion_is_deleted(django_user_model):
     alone = django_user_model.objects.create_user(email="alone@acme.test", password=PASSWORD)
     team = teams.create_team(alone, "Solo shared")
