@@ -9,8 +9,9 @@ class ApiConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_delete, post_save
 
+        from quickscale_core.models import Membership
         from quickscale_modules.auth.signals import sessions_ended
 
         # Registers the API key scheme with drf-spectacular before any schema is generated.
@@ -25,6 +26,13 @@ class ApiConfig(AppConfig):
         )
         sessions_ended.connect(
             revoke_keys_on_sessions_ended, dispatch_uid="quickscale_api_revoke_keys_on_sessions"
+        )
+        # A user who leaves a team or is removed from it loses that team's keys for good, so
+        # they do not work again if the user is invited back (docs/modules/api.md).
+        post_delete.connect(
+            revoke_keys_on_membership_end,
+            sender=Membership,
+            dispatch_uid="quickscale_api_revoke_keys_on_membership_end",
         )
 
 
@@ -44,3 +52,11 @@ def revoke_keys_on_sessions_ended(sender, user, **kwargs) -> None:
     from .services import revoke_all_keys
 
     revoke_all_keys(user)
+
+
+def revoke_keys_on_membership_end(sender, instance, **kwargs) -> None:
+    # Every way a membership ends sends this: leaving, removal, a queryset's delete(), the
+    # admin. (A deleted user or team takes its keys with it anyway.)
+    from .services import revoke_team_keys
+
+    revoke_team_keys(instance.user_id, instance.team_id)

@@ -40,7 +40,7 @@ class ApiKeyForm(forms.Form):
         )
         field.help_text = (
             f"The key acts in this {team_label().lower()} only, with your role there, "
-            f"and stops working if you leave it."
+            f"and stops working for good if you leave it."
         )
         if current_team is not None and current_team.pk in self.teams:
             field.initial = current_team.pk

@@ -115,6 +115,17 @@ def revoke_all_keys(user: AbstractBaseUser) -> int:
     )
 
 
+def revoke_team_keys(user: AbstractBaseUser | int, team: Team | int) -> int:
+    """Revoke every key of the user for `team` that is not revoked yet; returns how many were.
+
+    Called when the user's membership of the team ends (apps.py): a key refused while its user
+    is out of the team must not work again if they are invited back.
+    """
+    return ApiKey.objects.filter(user=user, team=team, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
 def notify_key_created(request: HttpRequest, api_key: ApiKey) -> None:
     """Email the key's owner that a key was created (name, prefix, expiry, where from, and how
     to revoke it), like the notice for a password change."""
@@ -150,18 +161,20 @@ def authenticate(key: str) -> ApiKey:
     # Compared in constant time, so response times say nothing about how much of a key matched.
     if api_key is None or not hmac.compare_digest(api_key.hashed_key, hash_key(key)):
         raise InvalidApiKey("invalid", "Invalid API key.")
-    if api_key.is_revoked:
-        raise InvalidApiKey("revoked", "This API key has been revoked.")
-    if api_key.is_expired:
-        raise InvalidApiKey("expired", "This API key has expired.")
-    if not api_key.user.is_active:
-        raise InvalidApiKey("invalid", "Invalid API key.")
+    # Leaving the team also revokes the key (apps.py): while the user is out of the team, the
+    # script's owner is told that reason rather than just "revoked".
     if api_key.team_role is None:
         raise InvalidApiKey(
             "not_team_member",
             f"This API key no longer works: its user is no longer a member of the "
             f"{teams.team_label().lower()} it was created for. Create a new key.",
         )
+    if api_key.is_revoked:
+        raise InvalidApiKey("revoked", "This API key has been revoked.")
+    if api_key.is_expired:
+        raise InvalidApiKey("expired", "This API key has expired.")
+    if not api_key.user.is_active:
+        raise InvalidApiKey("invalid", "Invalid API key.")
     api_key.team.role = api_key.team_role
     now = timezone.now()
     if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_PRECISION:

@@ -4,6 +4,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
+from django.views.generic import View
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
 from quickscale_core.teams import team_label, teams_of
 from quickscale_modules.auth.services import reauthentication_required
@@ -51,7 +53,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     keys = list(selectors.keys_for(request.user))
     member_of = {team.pk for team in user_teams}
     for key in keys:
-        # A key of a team the user has left is refused (services.authenticate): say so.
+        # A key of a team the user has left is refused and revoked (apps.py): say why.
         key.team_left = key.team_id not in member_of
     context = {
         "form": form,
@@ -78,3 +80,26 @@ def revoke_api_key(request: HttpRequest, key_id: int) -> HttpResponse:
         raise Http404("No such API key.")
     messages.success(request, f"The key “{api_key.name}” is revoked: it no longer works.")
     return redirect("api_keys")
+
+
+# The docs pages (urls.py).
+
+
+class _PlainOptions:
+    """OPTIONS answers 200 with the Allow header and no body, as Django's own views do.
+
+    DRF answers OPTIONS with the endpoint's metadata, rendered like its GET: for these HTML
+    pages that fed the metadata to the page's template, which then had no script to include
+    and failed (500, an email to ADMINS per request, a visitor's included).
+    """
+
+    def options(self, request, *args, **kwargs):
+        return View.options(self, request, *args, **kwargs)
+
+
+class ApiDocsView(_PlainOptions, SpectacularSwaggerSplitView):
+    """Swagger UI (/api/v1/docs/) and its start-up script (/api/v1/docs/?script)."""
+
+
+class ApiRedocView(_PlainOptions, SpectacularRedocView):
+    """ReDoc (/api/v1/redoc/)."""

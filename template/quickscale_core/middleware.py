@@ -153,6 +153,10 @@ class CurrentTeamMiddleware:
     {% team_field %}, or the X-Team header every htmx and React request sends) is refused with
     409 when that is no longer the current team: the user switched teams in another tab, and
     the write must not land in the team they switched to. quickscale_core/teams.py.
+
+    Requests with an `Authorization: Bearer` header are not guarded: an API key acts in its
+    own team, whatever the session's (the api module sets request.team to it). Other schemes
+    (`Basic`, from a password-protected staging site) come from browser tabs and are guarded.
     """
 
     def __init__(self, get_response):
@@ -162,11 +166,20 @@ class CurrentTeamMiddleware:
         from . import teams
 
         request.team = teams.current_team(request)
-        if request.team is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+        if (
+            request.team is not None
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+            and not _bearer(request)
+        ):
             claimed = request.headers.get(teams.HEADER) or request.POST.get(teams.FORM_FIELD)
             if claimed and claimed != str(request.team.pk):
                 return team_changed(request)
         return self.get_response(request)
+
+
+def _bearer(request: HttpRequest) -> bool:
+    scheme = request.headers.get("Authorization", "").split(" ", 1)[0]
+    return scheme.lower() == "bearer"
 
 
 def team_changed(request: HttpRequest) -> HttpResponse:

@@ -126,7 +126,7 @@ class TodoSummarySerializer(serializers.Serializer):
 
     lists = serializers.IntegerField(help_text="How many lists your team has.")
     list_limit = serializers.IntegerField(
-        allow_null=True, help_text="How many lists your plan allows; null when unlimited."
+        allow_null=True, help_text="How many lists the team's plan allows; null when unlimited."
     )
     open = serializers.IntegerField(help_text="Open tasks.")
     due_today = serializers.IntegerField(help_text="Open tasks due today.")
@@ -192,7 +192,7 @@ class TodoListViewSet(TeamScoped, viewsets.ModelViewSet):
     )
     def summary(self, request):
         totals = selectors.overview_for(request.team)
-        totals["list_limit"] = selectors.list_limit(request.user)
+        totals["list_limit"] = selectors.list_limit(request.team)
         return Response(TodoSummarySerializer(totals).data)
 
 

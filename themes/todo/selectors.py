@@ -20,7 +20,8 @@ from quickscale_core.scoping import UnscopedQuery
 from .models import Task, TodoList
 
 # The plan limit that caps how many lists a team has (with billing: BILLING_PLANS "limits").
-# The limit is read from the plan of the member creating the list (billing per team is to come).
+# It is the team's plan, whoever creates the list (the core reads a team's plan from its
+# longest-standing owner: quickscale_core.extensions.entitlement_limit).
 LIST_LIMIT = "projects"
 
 # What a member's role must allow to use the team's lists (read and write): every default
@@ -114,13 +115,14 @@ def overview_for(team) -> dict[str, int]:
     ) | {"lists": TodoList.objects.for_team(team).count()}
 
 
-def list_limit(user) -> int | None:
-    """How many lists a team may have when `user` creates one: their plan's limit. None when
-    unlimited (or when no module provides plans)."""
-    return extensions.entitlement_limit(user, LIST_LIMIT)
+def list_limit(team) -> int | None:
+    """How many lists `team` may have: its plan's limit. None when unlimited (or when no module
+    provides plans)."""
+    return extensions.entitlement_limit(team, LIST_LIMIT)
 
 
-def can_create_list(team, user) -> bool:
-    """Whether `user` may create another list in `team` (the team's lists against the plan)."""
-    limit = list_limit(user)
+def can_create_list(team, user=None) -> bool:
+    """Whether `team` may have another list (its lists against its plan), whoever creates it.
+    `user` is ignored: kept for callers from when the creator's plan set the limit."""
+    limit = list_limit(team)
     return limit is None or TodoList.objects.for_team(team).count() < limit

@@ -48,13 +48,14 @@ def _clean_text(value: str | None) -> str:
 
 @transaction.atomic
 def create_list(team, user, *, name: str) -> TodoList:
-    """A new list of `team`, created by `user` (its `owner`; their plan's list limit applies)."""
+    """A new list of `team`, created by `user` (its `owner`); the team's plan limits how many
+    lists it has."""
     if team is None:
         raise PermissionDenied("A list needs a team.")
     # Lock the team's row so two simultaneous requests cannot both pass the limit check
     # (PostgreSQL; SQLite serialises writes anyway).
     Team.objects.select_for_update().filter(pk=team.pk).exists()
-    limit = list_limit(user)
+    limit = list_limit(team)
     if limit is not None and TodoList.objects.for_team(team).count() >= limit:
         raise ListLimitReached(limit)
     todo_list = TodoList(team=team, owner=user, name=_clean_text(name))

@@ -85,7 +85,7 @@ def _pricing_url() -> str:
 
 def _lists_context(request, form: ListForm | None = None, limit_error: str = "") -> dict:
     lists = list(selectors.lists_for(request.team))
-    limit = selectors.list_limit(request.user)
+    limit = selectors.list_limit(request.team)
     return {
         "lists": lists,
         "list_form": form or ListForm(),

@@ -55,6 +55,28 @@ def test_docs_pages_load_nothing_from_a_cdn(client, url_name):
     assert reverse("api_schema") in html
 
 
+@pytest.mark.parametrize("signed_in", [False, True])
+@pytest.mark.parametrize(
+    ("url_name", "query"), [("api_docs", {}), ("api_docs", {"script": ""}), ("api_redoc", {})]
+)
+def test_options_on_the_docs_pages_answers_allow(client, member, signed_in, url_name, query):
+    if signed_in:
+        client.force_login(member)
+
+    response = client.options(reverse(url_name), query)
+
+    assert response.status_code == 200
+    assert "GET" in response["Allow"]
+    assert response.content == b""
+
+
+def test_options_on_the_schema_describes_it(client):
+    response = client.options(reverse("api_schema"))
+
+    assert response.status_code == 200
+    assert "GET" in response["Allow"]
+
+
 def test_cors_preflight_from_an_allowed_origin(client, settings):
     settings.CORS_ALLOWED_ORIGINS = ["https://app.example.com"]
 

@@ -102,7 +102,8 @@ def test_a_user_with_one_team_is_not_asked_for_one(client, member):
     # Without team pages every user has only their personal team: no team UI on the page.
     assert '<select name="team"' not in page
     assert f'<input type="hidden" name="team" value="{personal.pk}"' in page
-    assert "Team:" not in client.get(reverse("api_keys")).text
+    # (The header's team switcher, with the teams module, names the team: not the keys list.)
+    assert '<span class="tag">Team:' not in client.get(reverse("api_keys")).text
     assert ApiKey.objects.get().team == personal
 
 
@@ -158,6 +159,24 @@ def test_a_key_acts_in_its_team_with_the_users_role(client, acme, role):
     assert response.json() == {"drf": seen, "django": seen}
 
 
+@pytest.mark.parametrize("claimed", ["acme", "personal"])
+def test_a_keys_write_is_not_held_to_the_sessions_team(client, acme, claimed):
+    """The tab guard (a write naming another team than the session's answers 409) is for
+    browser tabs: a request made with a key acts in the key's team, whatever the session."""
+    admin = acme.people["admin"]
+    personal = teams.ensure_personal_team(admin)
+    client.force_login(admin)
+    use_team(client, personal)
+    named = {"acme": acme, "personal": personal}[claimed]
+
+    response = client.post(
+        TEAM_OF_REQUEST, headers={**bearer(acme.keys["admin"]), "X-Team": str(named.pk)}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["drf"] == {"id": acme.pk, "role": "admin"}
+
+
 def test_me_reports_the_keys_team(client, acme):
     response = client.get(reverse("api_me"), headers=bearer(acme.keys["admin"]))
 
@@ -202,6 +221,29 @@ def test_a_removed_members_key_is_refused_at_once(client, acme):
     client.force_login(member)
     page = client.get(reverse("api_keys")).text
     assert re.search(r"<dt>member script</dt>\s*<dd>.*?No access: you left this team", page, re.S)
+    # And for good: the key is revoked (the next test: when they are invited back).
+    assert ApiKey.objects.get(name="member script").is_revoked
+    assert not ApiKey.objects.get(name="Personal").is_revoked
+
+
+def test_a_key_stays_revoked_when_its_user_rejoins_the_team(client, acme):
+    member = acme.people["member"]
+    own_key = services.create_key(member, "Personal", team=teams.ensure_personal_team(member))
+    Membership.objects.filter(user=member, team=acme).delete()
+
+    # Invited back: the key of the team they left does not come back to life.
+    Membership.objects.create(user=member, team=acme, role="member")
+
+    response = client.get(TEAM_OF_REQUEST, headers=bearer(acme.keys["member"]))
+    assert response.status_code == 401
+    assert response.json()["code"] == "revoked_api_key"
+    assert ApiKey.objects.get(name="member script").is_revoked
+    # Only that team's keys, and only theirs, were revoked.
+    assert client.get(TEAM_OF_REQUEST, headers=bearer(own_key.key)).status_code == 200
+    assert client.get(TEAM_OF_REQUEST, headers=bearer(acme.keys["admin"])).status_code == 200
+    client.force_login(member)
+    page = client.get(reverse("api_keys")).text
+    assert re.search(r"<dt>member script</dt>\s*<dd>.*?>Revoked<", page, re.S)
 
 
 def test_a_key_stops_with_its_team(client, acme):
@@ -232,10 +274,14 @@ REFUSED = 403
 MATRIX = [
     # (method, path, {role: status})
     ("get", "any-member", {"owner": ALLOWED, "admin": ALLOWED, "member": ALLOWED}),
+    # team_permission: every method.
     ("get", "invite", {"owner": ALLOWED, "admin": ALLOWED, "member": REFUSED}),
+    ("delete", "invite", {"owner": ALLOWED, "admin": ALLOWED, "member": REFUSED}),
+    # team_permissions by method; an unmapped read needs team.view, an unmapped write is refused.
     ("get", "by-method", {"owner": ALLOWED, "admin": ALLOWED, "member": ALLOWED}),
     ("post", "by-method", {"owner": ALLOWED, "admin": ALLOWED, "member": REFUSED}),
     ("delete", "by-method", {"owner": ALLOWED, "admin": REFUSED, "member": REFUSED}),
+    ("put", "by-method", {"owner": REFUSED, "admin": REFUSED, "member": REFUSED}),
     ("get", "owners-and-admins", {"owner": ALLOWED, "admin": ALLOWED, "member": REFUSED}),
     ("get", "owners-only", {"owner": ALLOWED, "admin": REFUSED, "member": REFUSED}),
 ]

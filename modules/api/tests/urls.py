@@ -63,6 +63,8 @@ class TeamOfRequest(APIView):
 
         return Response({"drf": seen(request.team), "django": seen(request._request.team)})
 
+    post = get
+
 
 class Allowed(APIView):
     """Answers {"ok": true} to whoever its permission classes let in."""
@@ -70,7 +72,7 @@ class Allowed(APIView):
     def get(self, request):
         return Response({"ok": True})
 
-    post = delete = get
+    post = put = delete = get
 
 
 class AnyMember(Allowed):
@@ -83,7 +85,7 @@ class Invite(Allowed):
 
 
 class ByMethod(Allowed):
-    # GET: the default action, team.view.
+    # GET: team.view, the default for reads; PUT, mapped to nothing: refused.
     permission_classes = [HasTeamPermission]
     team_permissions = {"POST": "members.remove", "DELETE": "team.delete"}
 

@@ -456,6 +456,21 @@ def test_a_write_that_names_no_team_goes_through(two_tabs):
     assert client.post("/test/rename/", {"name": "Mine"}).status_code == 200
 
 
+def test_a_browser_tab_sending_basic_credentials_is_guarded(two_tabs):
+    # A password-protected staging site: the browser sends `Authorization: Basic` with every
+    # request. Only Bearer requests (API keys, which act in their own team) skip the guard.
+    client, acme, personal = two_tabs
+
+    response = client.post(
+        "/test/rename/",
+        {"name": "Hijacked"},
+        headers={"X-Team": str(acme.pk), "Authorization": "Basic c3RhZ2luZzpzZWNyZXQ="},
+    )
+
+    assert response.status_code == 409
+    _assert_nothing_written(acme, personal)
+
+
 def test_reads_are_never_refused(two_tabs):
     client, acme, personal = two_tabs
 

@@ -138,7 +138,7 @@ def test_summary_counts_the_teams_tasks_and_tells_the_plan_limit(
     # Another team's list and task (theirs) are not counted.
     assert response.json() == {
         "lists": 1,
-        "list_limit": selectors.list_limit(user),
+        "list_limit": selectors.list_limit(team),
         "open": 3,
         "due_today": 1,
         "overdue": 1,

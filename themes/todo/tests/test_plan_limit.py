@@ -1,23 +1,25 @@
 """The plan's list limit (the "projects" limit), enforced by the service, shown by the pages
-and answered by the API. Runs when a module provides plans (billing: the free plan allows 3)."""
+and answered by the API. Runs when a module provides plans (billing: the free plan allows 3);
+the tests of whose plan counts (the team's) bring their own plans and run in every project."""
 
 import pytest
 from django.urls import reverse
 
+from quickscale_core import extensions, teams
 from quickscale_core.extensions import page_url
 from quickscale_core.models import Membership
 from quickscale_core.testing import skip_unless_htmx_page
 from quickscale_themes.todo import selectors, services
 from quickscale_themes.todo.models import TodoList
 
-from .conftest import api_mounted
+from .conftest import act_in, api_mounted
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def limit(user):
-    limit = selectors.list_limit(user)
+def limit(team):
+    limit = selectors.list_limit(team)
     if limit is None:
         pytest.skip("no module provides plans in this project: lists are unlimited")
     return limit
@@ -25,7 +27,7 @@ def limit(user):
 
 @pytest.fixture
 def full(team, user, limit):
-    """`user` with as many lists as their plan allows."""
+    """`user`'s personal team with as many lists as its plan allows."""
     for number in range(limit):
         services.create_list(team, user, name=f"List {number}")
     return user
@@ -39,8 +41,7 @@ def test_the_service_refuses_lists_beyond_the_plan(team, full, limit):
 
 
 def test_the_limit_counts_the_teams_lists(team, user, other_team, other_user, limit):
-    """The lists of the team the list goes to count, whoever created them (the plan of the
-    member creating the list sets the limit)."""
+    """The lists of the team the list goes to count, whoever created them."""
     Membership.objects.create(user=other_user, team=team, role="member")
     for number in range(limit):
         services.create_list(team, other_user, name=f"Theirs {number}")
@@ -85,3 +86,90 @@ def test_the_summary_tells_the_limit(member, full, limit):
     body = member.get("/api/v1/lists/summary/").json()
 
     assert (body["lists"], body["list_limit"]) == (limit, limit)
+
+
+# Whose plan counts: the team's (its longest-standing owner's, read by the core), never the
+# plan of the member creating the list. A stand-in plans provider (the core's "entitlements"
+# extension point, the functions below) gives each user a limit, with or without billing.
+
+LIMITS: dict[str, int | None] = {}
+
+
+def entitlement_limit(holder, limit: str) -> int | None:
+    return LIMITS.get(getattr(holder, "email", None))
+
+
+def has_entitlement(holder, feature: str) -> bool:
+    return True
+
+
+@pytest.fixture
+def plans(monkeypatch):
+    """Set `plans[user.email] = limit` (None: unlimited) for the "projects" limit."""
+    real = extensions.provider
+    monkeypatch.setattr(
+        extensions,
+        "provider",
+        lambda feature: __name__ if feature == "entitlements" else real(feature),
+    )
+    LIMITS.clear()
+    yield LIMITS
+    LIMITS.clear()
+
+
+@pytest.fixture
+def acme(user, other_user):
+    """A team `user` owns, with `other_user` a member."""
+    acme = teams.create_team(user, "Acme")
+    Membership.objects.create(user=other_user, team=acme, role="member")
+    return acme
+
+
+def test_a_member_with_a_bigger_plan_is_held_to_the_teams(acme, user, other_user, plans):
+    plans[user.email] = 1
+    plans[other_user.email] = None
+
+    services.create_list(acme, other_user, name="First")
+
+    assert selectors.list_limit(acme) == 1
+    assert not selectors.can_create_list(acme)
+    with pytest.raises(services.ListLimitReached, match="includes 1 list"):
+        services.create_list(acme, other_user, name="One too many")
+    assert TodoList.objects.for_team(acme).count() == 1
+
+
+def test_a_member_with_a_smaller_plan_is_not_held_to_theirs(acme, user, other_user, plans):
+    plans[user.email] = None
+    plans[other_user.email] = 1
+
+    for number in range(3):
+        services.create_list(acme, other_user, name=f"List {number}")
+
+    assert selectors.list_limit(acme) is None
+    assert TodoList.objects.for_team(acme).count() == 3
+    # Their personal team is theirs: their own plan.
+    services.create_list(teams.ensure_personal_team(other_user), other_user, name="Mine")
+    assert not selectors.can_create_list(teams.ensure_personal_team(other_user))
+
+
+def test_the_page_shows_the_teams_limit(client, acme, user, other_user, plans):
+    skip_unless_htmx_page("todo/lists.html")
+    plans[user.email] = 2
+    plans[other_user.email] = 5
+    services.create_list(acme, user, name="Theirs")
+    client.force_login(other_user)
+    act_in(client, acme)
+
+    page = client.get(reverse("todo:lists")).content.decode()
+
+    assert "1 of 2 lists on your plan." in page
+
+
+@api_mounted
+def test_the_summary_tells_the_teams_limit(client, acme, user, other_user, plans):
+    plans[user.email] = 2
+    plans[other_user.email] = 5
+    client.force_login(other_user)
+    act_in(client, acme)
+
+    assert client.get("/api/v1/lists/summary/").json()["list_limit"] == 2

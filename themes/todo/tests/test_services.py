@@ -157,7 +157,7 @@ def test_without_plans_there_is_no_list_limit(team, user, settings):
 
     if extensions.provider("entitlements"):
         pytest.skip("a module provides plans: test_plan_limit.py covers the limit")
-    assert selectors.list_limit(user) is None
+    assert selectors.list_limit(team) is None
     for number in range(12):
         services.create_list(team, user, name=f"List {number}")
-    assert selectors.can_create_list(team, user)
+    assert selectors.can_create_list(team)
