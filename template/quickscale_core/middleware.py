@@ -173,7 +173,7 @@ class CurrentTeamMiddleware:
         ):
             claimed = request.headers.get(teams.HEADER) or request.POST.get(teams.FORM_FIELD)
             if claimed and claimed != str(request.team.pk):
-                return team_changed(request)
+                return team_changed(request, claimed)
         return self.get_response(request)
 
 
@@ -182,14 +182,23 @@ def _bearer(request: HttpRequest) -> bool:
     return scheme.lower() == "bearer"
 
 
-def team_changed(request: HttpRequest) -> HttpResponse:
+def team_changed(request: HttpRequest, claimed: str) -> HttpResponse:
     from . import teams
 
-    detail = (
-        f"You switched to the {teams.team_label().lower()} “{request.team.name}” in another tab "
-        "since this page was loaded, so nothing was saved. Reload the page and try again."
-    )
-    if request.headers.get("HX-Request") == "true":
+    htmx = request.headers.get("HX-Request") == "true"
+    label = teams.team_label().lower()
+    still_member = claimed.isascii() and claimed.isdigit() and len(claimed) < 19
+    still_member = still_member and teams.membership(request.user, int(claimed)) is not None
+    if not still_member:
+        detail = f"You are no longer a member of the {label} this page was for: nothing was saved."
+    else:
+        detail = (
+            f"You switched to the {label} “{request.team.name}” in another tab since this page "
+            "was loaded, so nothing was saved."
+        )
+    if not htmx:
+        detail += " Reload the page to see where you are."
+    if htmx:
         # htmx swaps no 4xx answer, so the user would see nothing: reload the page instead,
         # which now shows the current team, with the reason on top.
         messages.warning(request, detail)

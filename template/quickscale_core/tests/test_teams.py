@@ -567,3 +567,14 @@ def test_the_role_of_the_current_team_counts_not_the_highest(client, acme):
     signed_in(client, member, acme)
 
     assert client.get("/test/delete-team/").status_code == REFUSED
+
+
+def test_a_write_from_a_team_you_were_removed_from_says_so(two_tabs):
+    client, acme, personal = two_tabs
+    Membership.objects.filter(team=acme, user=acme.people["owner"]).delete()
+
+    response = client.post("/test/rename/", {"name": "Late", "team_id": acme.pk})
+
+    assert response.status_code == 409
+    assert "no longer a member" in response.text
+    _assert_nothing_written(acme, personal)
