@@ -596,7 +596,9 @@ def test_a_team_shares_its_lists_until_the_owner_removes_a_member(checks, teamma
     assert current_team(page) == personal, "every user starts in a personal team"
 
     # The header's team link -> the personal team's settings -> all teams -> create Acme.
-    page.get_by_role("banner").get_by_title("Team settings").click()
+    header = page.get_by_role("banner")
+    header.locator(".team-switcher summary").click()  # The switcher's drop-down menu.
+    header.get_by_role("link", name="Team settings").click()
     checks.check()
     assert path_of(page.url) == "/teams/settings/"
     page.get_by_role("link", name="All your teams").click()
