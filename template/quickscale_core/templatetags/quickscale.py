@@ -36,9 +36,12 @@ def contributions(context, point: str) -> list[dict]:
 def render_contributions(context, point: str) -> SafeString:
     """Each contributed `template`, rendered with the page's context, in order."""
     request = context.get("request")
+    items = extensions.contributions(point, _user(context))
+    if not items:
+        return SafeString("")  # Most points are empty on most pages: skip flattening.
     flat = context.flatten()
     html = []
-    for item in extensions.contributions(point, _user(context)):
+    for item in items:
         if "template" not in item:
             continue
         extra = import_string(item["context"])(request) if "context" in item else {}
