@@ -20,7 +20,3 @@ class InviteForm(forms.Form):
 
 class RoleForm(forms.Form):
     role = forms.ChoiceField(choices=roles.role_choices)
-
-
-class DeleteTeamForm(forms.Form):
-    confirmation = forms.CharField(max_length=100, strip=True)

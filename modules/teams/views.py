@@ -18,7 +18,7 @@ from quickscale_core import extensions, roles, teams
 from quickscale_core.models import Membership, Team
 
 from . import selectors, services
-from .forms import DeleteTeamForm, InviteForm, RoleForm, TeamNameForm
+from .forms import InviteForm, RoleForm, TeamNameForm
 from .models import Invitation
 from .signals import SESSION_KEY
 
@@ -229,13 +229,13 @@ def leave(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def delete(request: HttpRequest) -> HttpResponse:
-    team, form = request.team, DeleteTeamForm(request.POST)
+    team = request.team
     try:
-        services.delete_team(team, request.user, form.data.get("confirmation", ""))
+        services.delete_team(team, request.user, request.POST.get("confirmation", ""))
     except services.TeamError as error:
         return _refused(request, error)
     request.session.pop(teams.SESSION_KEY, None)
-    messages.success(request, f"{form.data['confirmation']} and its data are deleted.")
+    messages.success(request, f"{team.name} and its data are deleted.")
     return redirect("teams:list")
 
 

@@ -1,16 +1,23 @@
 """Helpers for the tests of modules, themes and your apps (imported only by tests).
 
+Also: signing a test client in to a team, and running real migration files on a database
+of their own (the suites run with --nomigrations).
+
 A module or theme ships some tests that only make sense when another part of the
 project is present: its API endpoints exist only when a module mounts API routes
 (contributes: api_routes). They skip by asking for the URL, never by naming a module.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.template.loader import get_template
 
+from quickscale_core import teams
 from quickscale_core.extensions import reverse_or_none
 
 
@@ -40,3 +47,49 @@ def skip_unless_htmx_page(template_name: str) -> None:
     skip_if_client_template(origin)
     if "frontend_htmx" not in origin.parts:
         pytest.skip(f"{template_name} is not the HTMX frontend's page in this project")
+
+
+def work_in(client, team):
+    """Make `team` the current team of the signed-in client's session (what the team switcher
+    does); returns the client."""
+    session = client.session
+    session[teams.SESSION_KEY] = team.pk
+    session.save()
+    return client
+
+
+def sign_in(client, user, team=None):
+    """`client` signed in as `user`, working in `team` when given (else their personal team)."""
+    client.force_login(user)
+    return work_in(client, team) if team is not None else client
+
+
+@contextmanager
+def migration_database(alias: str) -> Iterator:
+    """An empty in-memory SQLite database under `alias`, for tests that run the real migration
+    files (set settings.MIGRATION_MODULES = {} first: --nomigrations turned them off).
+
+    The alias is not in settings.DATABASES, so the test database and Django's checks of which
+    databases a test may use never see it; code that looks it up in `connections` (the
+    migrations, `createcachetable`) finds it."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    config = connections.configure_settings(
+        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    )["default"]
+    connection = DatabaseWrapper(config, alias)
+    connections[alias] = connection
+    try:
+        yield connection
+    finally:
+        connection.close()
+        del connections[alias]
+
+
+def migrate_to(connection, targets: list[tuple[str, str]]):
+    """Migrate `connection` to `targets` and return the app registry of the models there."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps

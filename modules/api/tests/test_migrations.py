@@ -6,9 +6,9 @@ was before teams, with users and keys, then quickscale_core's 0003_teams, then 0
 """
 
 import pytest
-from django.db import IntegrityError, connections, transaction
-from django.db.backends.sqlite3.base import DatabaseWrapper
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
+
+from quickscale_core.testing import migrate_to, migration_database
 
 pytestmark = pytest.mark.django_db
 
@@ -20,28 +20,9 @@ KEY_TEAMS = [("quickscale_api", "0002_apikey_team")]
 
 @pytest.fixture
 def database(settings):
-    """An empty SQLite database under an alias of its own, with the migration files on.
-
-    The alias is not in settings.DATABASES, so the test database and Django's checks of which
-    databases a test may use never see it; the migrations find it in `connections`."""
     settings.MIGRATION_MODULES = {}  # --nomigrations replaced them with none
-    config = connections.configure_settings(
-        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
-    )["default"]
-    connection = DatabaseWrapper(config, ALIAS)
-    connections[ALIAS] = connection
-    try:
+    with migration_database(ALIAS) as connection:
         yield connection
-    finally:
-        connection.close()
-        del connections[ALIAS]
-
-
-def migrate(connection, targets):
-    """Migrates to `targets` and answers the models as they are there."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def manager(apps, model):
@@ -49,7 +30,7 @@ def manager(apps, model):
 
 
 def test_existing_keys_move_to_their_owners_personal_team(database):
-    apps = migrate(database, BEFORE_TEAMS)
+    apps = migrate_to(database, BEFORE_TEAMS)
     users = manager(apps, "quickscale_core.User")
     ada = users.create(email="ada@example.com", first_name="Ada", last_name="L", password="!")
     bob = users.create(email="bob@example.com", password="!")
@@ -57,10 +38,9 @@ def test_existing_keys_move_to_their_owners_personal_team(database):
     for user, prefix in [(ada, "adaKey01"), (ada, "adaKey02"), (bob, "bobKey01")]:
         keys.create(user_id=user.pk, name=prefix, prefix=prefix, hashed_key="-")
 
-    apps = migrate(database, CORE_TEAMS)
+    apps = migrate_to(database, CORE_TEAMS)
     # Ada owns her personal team; Bob has none (a membership deleted by hand), only a place in
-    # someone else's personal team, which is not his: the migration makes him one. (Made here,
-    # not left to 0003: its data step writes to the default database whatever is migrated.)
+    # someone else's personal team, which is not his: the migration makes him one.
     teams = manager(apps, "quickscale_core.Team")
     memberships = manager(apps, "quickscale_core.Membership")
     teams.all().delete()
@@ -68,7 +48,7 @@ def test_existing_keys_move_to_their_owners_personal_team(database):
     memberships.create(user_id=ada.pk, team=ada_team, role="owner")
     memberships.create(user_id=bob.pk, team=ada_team, role="member")
 
-    apps = migrate(database, KEY_TEAMS)
+    apps = migrate_to(database, KEY_TEAMS)
 
     keys = manager(apps, "quickscale_api.ApiKey")
     by_prefix = dict(keys.values_list("prefix", "team_id"))
@@ -83,10 +63,10 @@ def test_existing_keys_move_to_their_owners_personal_team(database):
 
 
 def test_a_project_without_keys_migrates(database):
-    migrate(database, BEFORE_TEAMS)
-    migrate(database, CORE_TEAMS)
+    migrate_to(database, BEFORE_TEAMS)
+    migrate_to(database, CORE_TEAMS)
 
-    apps = migrate(database, KEY_TEAMS)
+    apps = migrate_to(database, KEY_TEAMS)
 
     assert not manager(apps, "quickscale_api.ApiKey").exists()
     assert not manager(apps, "quickscale_core.Team").exists()

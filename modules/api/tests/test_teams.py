@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from quickscale_core import teams
 from quickscale_core.models import Membership
+from quickscale_core.testing import work_in
 from quickscale_modules.api import services
 from quickscale_modules.api.models import ApiKey
 
@@ -44,13 +45,6 @@ def outsider(django_user_model):
     return django_user_model.objects.create_user(email="eve@example.com", password=PASSWORD)
 
 
-def use_team(client, team):
-    """Make `team` the current team of the client's session (as the team switcher does)."""
-    session = client.session
-    session[teams.SESSION_KEY] = team.pk
-    session.save()
-
-
 # Choosing the team when creating a key.
 
 
@@ -58,7 +52,7 @@ def test_the_keys_page_offers_the_users_teams_with_the_current_one_chosen(client
     admin = acme.people["admin"]
     personal = teams.ensure_personal_team(admin)
     confirm_password(client, admin)
-    use_team(client, acme)
+    work_in(client, acme)
 
     page = client.get(reverse("api_keys")).text
 
@@ -71,7 +65,7 @@ def test_a_key_is_created_for_the_chosen_team(client, acme):
     admin = acme.people["admin"]
     personal = teams.ensure_personal_team(admin)
     confirm_password(client, admin)
-    use_team(client, personal)
+    work_in(client, personal)
 
     response = client.post(
         reverse("api_keys"), {"name": "Acme sync", "team": acme.pk, "expires": "30"}
@@ -85,7 +79,7 @@ def test_a_key_is_created_for_the_chosen_team(client, acme):
 
 def test_without_a_choice_the_key_is_for_the_current_team(client, acme):
     confirm_password(client, acme.people["member"])
-    use_team(client, acme)
+    work_in(client, acme)
 
     client.post(reverse("api_keys"), {"name": "No choice", "expires": "30"})
 
@@ -150,7 +144,7 @@ def test_a_key_acts_in_its_team_with_the_users_role(client, acme, role):
     user = acme.people[role]
     # The session's current team is another one: a key does not follow the session.
     client.force_login(user)
-    use_team(client, teams.ensure_personal_team(user))
+    work_in(client, teams.ensure_personal_team(user))
 
     response = client.get(TEAM_OF_REQUEST, headers=bearer(acme.keys[role]))
 
@@ -166,7 +160,7 @@ def test_a_keys_write_is_not_held_to_the_sessions_team(client, acme, claimed):
     admin = acme.people["admin"]
     personal = teams.ensure_personal_team(admin)
     client.force_login(admin)
-    use_team(client, personal)
+    work_in(client, personal)
     named = {"acme": acme, "personal": personal}[claimed]
 
     response = client.post(
@@ -185,7 +179,7 @@ def test_me_reports_the_keys_team(client, acme):
 
 def test_me_reports_the_sessions_current_team(client, acme):
     client.force_login(acme.people["member"])
-    use_team(client, acme)
+    work_in(client, acme)
 
     response = client.get(reverse("api_me"))
 
@@ -313,5 +307,5 @@ def test_team_permission_classes_follow_the_sessions_current_team(acme):
 
     # In their personal team they are the owner; in Acme a member.
     assert client.get("/api/v1/test/owners-only/").status_code == 200
-    use_team(client, acme)
+    work_in(client, acme)
     assert client.get("/api/v1/test/owners-only/").status_code == 403

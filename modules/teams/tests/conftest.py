@@ -4,6 +4,7 @@ from django.core.cache import cache
 
 from quickscale_core import extensions, teams
 from quickscale_core.models import Membership
+from quickscale_core.testing import sign_in  # noqa: F401  (the tests import it from here)
 
 from . import seat_plans
 
@@ -63,12 +64,3 @@ def team_of(make_user):
         return team, people
 
     return build
-
-
-def sign_in(client, user, team=None):
-    client.force_login(user)
-    if team is not None:
-        session = client.session
-        session[teams.SESSION_KEY] = team.pk
-        session.save()
-    return client

@@ -29,6 +29,7 @@ from quickscale_core.team_access import (
     TeamRoleRequiredMixin,
     team_permission_required,
 )
+from quickscale_core.testing import sign_in
 
 pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
@@ -101,16 +102,6 @@ def acme(django_user_model):
         Membership.objects.create(user=people[role], team=team, role=role)
     team.people = people
     return team
-
-
-def signed_in(client, user, team=None):
-    """`client` signed in as `user`, working in `team` (as the team switcher leaves it)."""
-    client.force_login(user)
-    if team is not None:
-        session = client.session
-        session[teams.SESSION_KEY] = team.pk
-        session.save()
-    return client
 
 
 # Deleting a user leaves their teams in order.
@@ -304,7 +295,7 @@ def test_the_team_admin_list_takes_the_same_queries_for_many_teams(admin_client,
 
 
 def test_a_signed_in_user_works_in_their_personal_team_by_default(client, user):
-    response = signed_in(client, user).get("/test/team/")
+    response = sign_in(client, user).get("/test/team/")
 
     personal = teams.ensure_personal_team(user)
     assert response.json() == {"id": personal.pk, "role": "owner"}
@@ -315,14 +306,14 @@ def test_visitors_have_no_team(client):
 
 
 def test_the_sessions_team_is_the_current_team_with_the_users_role(client, acme):
-    signed_in(client, acme.people["admin"], acme)
+    sign_in(client, acme.people["admin"], acme)
 
     assert client.get("/test/team/").json() == {"id": acme.pk, "role": "admin"}
 
 
 def test_a_team_the_user_left_is_no_longer_current(client, acme):
     member = acme.people["member"]
-    signed_in(client, member, acme)
+    sign_in(client, member, acme)
     assert client.get("/test/team/").json()["id"] == acme.pk
 
     Membership.objects.filter(user=member, team=acme).delete()
@@ -332,7 +323,7 @@ def test_a_team_the_user_left_is_no_longer_current(client, acme):
 
 
 def test_a_session_naming_a_team_of_others_is_ignored(client, acme, user):
-    signed_in(client, user, acme)
+    sign_in(client, user, acme)
 
     personal = teams.ensure_personal_team(user)
     assert client.get("/test/team/").json() == {"id": personal.pk, "role": "owner"}
@@ -341,7 +332,7 @@ def test_a_session_naming_a_team_of_others_is_ignored(client, acme, user):
 def test_a_user_without_any_team_gets_a_personal_one_back(client, user):
     Team.objects.filter(memberships__user=user).delete()
 
-    response = signed_in(client, user).get("/test/team/")
+    response = sign_in(client, user).get("/test/team/")
 
     [team] = teams.teams_of(user)
     assert team.personal
@@ -385,7 +376,7 @@ def two_tabs(client, acme):
     another: the session's current team is now the personal one."""
     owner = acme.people["owner"]
     personal = teams.ensure_personal_team(owner)
-    signed_in(client, owner, personal)
+    sign_in(client, owner, personal)
     return client, acme, personal
 
 
@@ -526,7 +517,7 @@ def test_a_role_from_settings_decides_what_a_view_allows(client, settings, acme)
         "member": {"label": "Member", "permissions": ["team.view", "members.invite"]},
     }
 
-    signed_in(client, acme.people["member"], acme)
+    sign_in(client, acme.people["member"], acme)
 
     assert client.get("/test/may-invite/").status_code == 200
 
@@ -546,7 +537,7 @@ VIEWS = [
 @pytest.mark.parametrize("role", ["owner", "admin", "member"])
 @pytest.mark.parametrize(("url", "expected"), VIEWS)
 def test_views_decide_by_the_role_in_the_current_team(client, acme, role, url, expected):
-    signed_in(client, acme.people[role], acme)
+    sign_in(client, acme.people[role], acme)
 
     assert client.get(url).status_code == expected[role]
 
@@ -561,10 +552,10 @@ def test_visitors_are_sent_to_the_login_page(client, settings, url, expected):
 
 def test_the_role_of_the_current_team_counts_not_the_highest(client, acme):
     member = acme.people["member"]  # owner of their personal team, member of Acme
-    signed_in(client, member)
+    sign_in(client, member)
     assert client.get("/test/delete-team/").status_code == ALLOWED
 
-    signed_in(client, member, acme)
+    sign_in(client, member, acme)
 
     assert client.get("/test/delete-team/").status_code == REFUSED
 
@@ -578,3 +569,16 @@ def test_a_write_from_a_team_you_were_removed_from_says_so(two_tabs):
     assert response.status_code == 409
     assert "no longer a member" in response.text
     _assert_nothing_written(acme, personal)
+
+
+def test_can_asks_the_users_role_in_that_team(acme, django_user_model, settings):
+    settings.TEAM_ROLES = {
+        "owner": {"label": "Owner", "permissions": ["team.view", "reports.export"]},
+        "admin": {"label": "Admin", "permissions": ["team.view"]},
+        "member": {"label": "Member", "permissions": ["team.view"]},
+    }
+    outsider = django_user_model.objects.create_user(email="eve@acme.test", password=PASSWORD)
+
+    assert teams.can(acme.people["owner"], acme, "reports.export")
+    assert not teams.can(acme.people["admin"], acme, "reports.export")
+    assert not teams.can(outsider, acme, "team.view")

@@ -44,11 +44,3 @@ def theirs(other_team, other_user):
     todo_list = services.create_list(other_team, other_user, name="Private plans")
     services.add_task(other_team, todo_list, title="Secret task")
     return todo_list
-
-
-def act_in(client, team):
-    """Makes `team` the current team of the client's session (what the team switcher does)."""
-    session = client.session
-    session[teams.SESSION_KEY] = team.pk
-    session.save()
-    return client

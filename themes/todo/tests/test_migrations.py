@@ -6,9 +6,9 @@ was before teams, with users and lists, then quickscale_core's 0003_teams, then 
 """
 
 import pytest
-from django.db import IntegrityError, connections, transaction
-from django.db.backends.sqlite3.base import DatabaseWrapper
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
+
+from quickscale_core.testing import migrate_to, migration_database
 
 pytestmark = pytest.mark.django_db
 
@@ -20,33 +20,13 @@ LIST_TEAMS = [("theme_todo", "0002_lists_belong_to_teams")]
 
 @pytest.fixture
 def database(settings):
-    """An empty SQLite database under an alias of its own, with the migration files on.
-
-    The alias is not in settings.DATABASES, so the test database and Django's checks of which
-    databases a test may use never see it; code that looks it up in `connections` (the
-    migrations, `createcachetable`) finds it."""
     settings.MIGRATION_MODULES = {}  # --nomigrations replaced them with none
-    config = connections.configure_settings(
-        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
-    )["default"]
-    connection = DatabaseWrapper(config, ALIAS)
-    connections[ALIAS] = connection
-    try:
+    with migration_database(ALIAS) as connection:
         yield connection
-    finally:
-        connection.close()
-        del connections[ALIAS]
-
-
-def migrate(connection, targets):
-    """Migrates to `targets` and answers the models as they are there."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def test_existing_lists_move_to_their_creators_personal_team(database):
-    apps = migrate(database, BEFORE_TEAMS)
+    apps = migrate_to(database, BEFORE_TEAMS)
     User = apps.get_model("quickscale_core", "User")
     TodoList = apps.get_model("theme_todo", "TodoList")
     Task = apps.get_model("theme_todo", "Task")
@@ -60,10 +40,9 @@ def test_existing_lists_move_to_their_creators_personal_team(database):
     bobs = lists.create(owner=bob, name="groceries")  # the same name, another owner
     Task._default_manager.db_manager(ALIAS).create(todo_list=groceries, title="Milk")
 
-    apps = migrate(database, CORE_TEAMS)
+    apps = migrate_to(database, CORE_TEAMS)
     # Ada has her personal team, as quickscale_core's 0003_teams gives every user one; Bob has
-    # none (a membership deleted by hand): the migration gives him one. (Made here, not left to
-    # 0003: its data step writes to the default database whatever database is migrated.)
+    # none (a membership deleted by hand): the migration gives him one.
     Team = apps.get_model("quickscale_core", "Team")
     Membership = apps.get_model("quickscale_core", "Membership")
     Team._default_manager.db_manager(ALIAS).all().delete()
@@ -78,7 +57,7 @@ def test_existing_lists_move_to_their_creators_personal_team(database):
     Membership._default_manager.db_manager(ALIAS).create(user_id=bob.pk, team=shared, role="member")
     ada_team = ada_team.pk
 
-    apps = migrate(database, LIST_TEAMS)
+    apps = migrate_to(database, LIST_TEAMS)
 
     TodoList = apps.get_model("theme_todo", "TodoList")
     Membership = apps.get_model("quickscale_core", "Membership")
@@ -109,9 +88,9 @@ def test_existing_lists_move_to_their_creators_personal_team(database):
 
 
 def test_a_project_without_lists_migrates(database):
-    migrate(database, BEFORE_TEAMS)
-    migrate(database, CORE_TEAMS)
+    migrate_to(database, BEFORE_TEAMS)
+    migrate_to(database, CORE_TEAMS)
 
-    apps = migrate(database, LIST_TEAMS)
+    apps = migrate_to(database, LIST_TEAMS)
 
     assert not apps.get_model("theme_todo", "TodoList")._default_manager.db_manager(ALIAS).exists()

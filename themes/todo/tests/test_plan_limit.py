@@ -8,11 +8,11 @@ from django.urls import reverse
 from quickscale_core import extensions, teams
 from quickscale_core.extensions import page_url
 from quickscale_core.models import Membership
-from quickscale_core.testing import skip_unless_htmx_page
+from quickscale_core.testing import skip_unless_htmx_page, work_in
 from quickscale_themes.todo import selectors, services
 from quickscale_themes.todo.models import TodoList
 
-from .conftest import act_in, api_mounted
+from .conftest import api_mounted
 
 pytestmark = pytest.mark.django_db
 
@@ -158,7 +158,7 @@ def test_the_page_shows_the_teams_limit(client, acme, user, other_user, plans):
     plans[other_user.email] = 5
     services.create_list(acme, user, name="Theirs")
     client.force_login(other_user)
-    act_in(client, acme)
+    work_in(client, acme)
 
     page = client.get(reverse("todo:lists")).content.decode()
 
@@ -170,6 +170,6 @@ def test_the_summary_tells_the_teams_limit(client, acme, user, other_user, plans
     plans[user.email] = 2
     plans[other_user.email] = 5
     client.force_login(other_user)
-    act_in(client, acme)
+    work_in(client, acme)
 
     assert client.get("/api/v1/lists/summary/").json()["list_limit"] == 2

@@ -12,11 +12,11 @@ from django.urls import reverse
 from quickscale_core import teams
 from quickscale_core.extensions import reverse_or_none
 from quickscale_core.models import Membership
-from quickscale_core.testing import skip_unless_htmx_page
+from quickscale_core.testing import sign_in, skip_unless_htmx_page, work_in
 from quickscale_themes.todo import selectors, services
 from quickscale_themes.todo.models import Task, TodoList
 
-from .conftest import act_in, api_mounted
+from .conftest import api_mounted
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +52,6 @@ def launch(acme, user):
     todo_list = services.create_list(acme, user, name="Apollo")
     services.add_task(acme, todo_list, title="Write the announcement")
     return todo_list
-
-
-def signed_in(client, user, team):
-    client.force_login(user)
-    return act_in(client, team)
 
 
 def html_requests(todo_list, task):
@@ -162,8 +157,8 @@ def test_a_team_of_someone_else_is_as_unreachable(member, theirs):
 
 
 def test_two_members_of_a_team_see_and_edit_the_same_lists(client, user, acme, teammate, launch):
-    owner = signed_in(Client(), user, acme)
-    mate = signed_in(client, teammate, acme)
+    owner = sign_in(Client(), user, acme)
+    mate = sign_in(client, teammate, acme)
 
     # The teammate ("member" role) opens the owner's list and adds a task.
     assert mate.get(reverse("todo:list_detail", args=[launch.pk])).status_code == 200
@@ -196,7 +191,7 @@ def test_two_members_of_a_team_see_and_edit_the_same_lists(client, user, acme, t
 
 @api_mounted
 def test_two_members_share_the_lists_in_the_api(client, user, acme, teammate, launch):
-    mate = signed_in(client, teammate, acme)
+    mate = sign_in(client, teammate, acme)
 
     listed = mate.get("/api/v1/lists/").json()
     assert [row["name"] for row in listed["results"]] == ["Apollo"]
@@ -208,7 +203,7 @@ def test_two_members_share_the_lists_in_the_api(client, user, acme, teammate, la
 
 
 def test_a_member_removed_from_the_team_loses_access_at_once(client, acme, teammate, launch):
-    mate = signed_in(client, teammate, acme)
+    mate = sign_in(client, teammate, acme)
     url = reverse("todo:list_detail", args=[launch.pk])
     assert mate.get(url).status_code == 200
 
@@ -229,7 +224,7 @@ def test_a_member_removed_from_the_team_loses_access_at_once(client, acme, teamm
 
 @api_mounted
 def test_a_removed_member_loses_api_access_at_once(client, acme, teammate, launch):
-    mate = signed_in(client, teammate, acme)
+    mate = sign_in(client, teammate, acme)
     assert mate.get(f"/api/v1/lists/{launch.pk}/").status_code == 200
 
     Membership.objects.filter(user=teammate, team=acme).delete()
@@ -266,7 +261,7 @@ def test_a_role_without_the_lists_permission_gets_403(client, acme, teammate, la
         "owner": {"label": "Owner", "permissions": ["team.view", "team.edit"]},
         "member": {"label": "Billing only", "permissions": ["billing.manage"]},
     }
-    mate = signed_in(client, teammate, acme)
+    mate = sign_in(client, teammate, acme)
 
     assert mate.get(reverse("todo:lists")).status_code == 403
     assert mate.get(reverse("todo:list_detail", args=[launch.pk])).status_code == 403
@@ -280,7 +275,7 @@ def test_a_role_without_the_lists_permission_gets_403_in_the_api(
     client, acme, teammate, launch, settings
 ):
     settings.TEAM_ROLES = {"member": {"label": "Billing only", "permissions": []}}
-    mate = signed_in(client, teammate, acme)
+    mate = sign_in(client, teammate, acme)
 
     assert mate.get("/api/v1/lists/").status_code == 403
     assert mate.get(f"/api/v1/lists/{launch.pk}/").status_code == 403
@@ -308,7 +303,7 @@ def test_the_forms_say_which_team_they_were_for(member, team, groceries):
 
 def test_a_form_from_a_tab_showing_another_team_writes_nothing(member, team, acme, groceries):
     """The page was loaded in the personal team; the user then switched to Acme elsewhere."""
-    act_in(member, acme)
+    work_in(member, acme)
     create = reverse("todo:list_create")
 
     response = member.post(create, {"name": "Home", "team_id": team.pk})
@@ -328,7 +323,7 @@ def test_a_form_from_a_tab_showing_another_team_writes_nothing(member, team, acm
 
 @api_mounted
 def test_an_api_write_from_a_tab_showing_another_team_is_a_409(member, team, acme):
-    act_in(member, acme)
+    work_in(member, acme)
 
     response = member.post(
         "/api/v1/lists/",
@@ -365,7 +360,7 @@ def _grow(django_user_model, user, acme, number: int) -> None:
 def test_queries_do_not_grow_with_teams_and_members(
     member, user, acme, launch, django_user_model, django_assert_num_queries
 ):
-    act_in(member, acme)
+    work_in(member, acme)
     task = launch.tasks.get()
     requests = [
         ("get", reverse("todo:lists"), {}),
