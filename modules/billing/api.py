@@ -44,12 +44,13 @@ class PlanView(APIView):
     permission_classes = [IsAuthenticated]
 
     @extend_schema(
-        summary="The current user's plan and entitlements",
+        summary="The current team's plan and entitlements",
+        description="The team is the customer: the session's current team, or the API key's.",
         responses=PlanSerializer,
         tags=["billing"],
     )
     def get(self, request: Request) -> Response:
-        state = billing.billing_state(request.user)
+        state = billing.billing_state(request.team)
         data = {
             "plan": state.plan_key,
             "plan_name": state.plan_name,
@@ -71,7 +72,7 @@ class ExportView(APIView):
 
     @extend_schema(
         summary="Export your account (plans with the exports feature)",
-        description="Answers 403 when the user's plan does not include `exports`.",
+        description="Answers 403 when the current team's plan does not include `exports`.",
         responses=ExportSerializer,
         tags=["billing"],
     )
@@ -81,7 +82,7 @@ class ExportView(APIView):
             "generated_at": timezone.now(),
             "email": user.email,
             "date_joined": user.date_joined,
-            "plan": billing.billing_state(user).plan_key,
+            "plan": billing.billing_state(request.team).plan_key,
         }
         return Response(ExportSerializer(data).data)
 

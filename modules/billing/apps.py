@@ -5,3 +5,6 @@ class BillingConfig(AppConfig):
     name = "quickscale_modules.billing"
     label = "quickscale_billing"
     verbose_name = "Billing"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (seat counts follow membership changes)

@@ -15,7 +15,8 @@ from . import selectors
 
 
 class HasEntitlement(BasePermission):
-    """Allows signed-in users whose plan includes `feature` (set by `for_feature`)."""
+    """Allows signed-in users whose current team's plan includes `feature` (set by
+    `for_feature`); with an API key, the key's team."""
 
     feature = ""
     message = "Your plan does not include this feature."
@@ -27,6 +28,6 @@ class HasEntitlement(BasePermission):
     def has_permission(self, request, view) -> bool:
         feature = self.feature or getattr(view, "required_entitlement", "")
         user = request.user
-        return bool(
-            feature and user and user.is_authenticated and selectors.has_entitlement(user, feature)
-        )
+        if not (feature and user and user.is_authenticated):
+            return False
+        return selectors.has_entitlement(getattr(request, "team", None) or user, feature)

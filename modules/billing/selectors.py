@@ -1,4 +1,8 @@
-"""The billing module's reads: plans, the user's subscription, entitlements, invoices.
+"""The billing module's reads: plans, a team's subscription, entitlements, invoices.
+
+The team is the customer (payments.models.TeamCustomer): functions taking a `subject` accept
+a team (pages pass request.team), or a user for their personal team (code written before
+teams), or a visitor (the free entitlements).
 
 Entitlements come from settings: BILLING_PLANS maps a plan key to its features and limits, and
 a Stripe product joins a plan through its metadata key "plan". Subscriptions are dj-stripe's
@@ -11,11 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
-from djstripe.models import Invoice, Price, Product, Session, Subscription
+from djstripe.models import Invoice, Price, Product, Session, Subscription, SubscriptionItem
 
 from quickscale_modules.payments import selectors as payments
 
@@ -43,11 +46,13 @@ class Plan:
     features: list[str]
     limits: dict[str, int | None]
     prices: dict[str, PlanPrice] = field(default_factory=dict)  # By interval.
+    # Billed per member: the subscription's quantity follows the team's seats (seats.py).
+    per_seat: bool = False
 
 
 @dataclass(frozen=True)
 class BillingState:
-    """Where a user stands: their plan, its subscription (if any) and what it allows."""
+    """Where a team stands: its plan, its subscription (if any) and what it allows."""
 
     plan_key: str
     plan_name: str
@@ -59,6 +64,8 @@ class BillingState:
     interval: str = ""
     renews_at: datetime | None = None
     cancels_at: datetime | None = None
+    per_seat: bool = False
+    quantity: int = 1  # Seats billed, for a plan billed per seat.
 
     @property
     def is_free(self) -> bool:
@@ -114,6 +121,7 @@ def plans() -> list[Plan]:
                 description=price.product.description or "",
                 features=list(config.get("features", [])),
                 limits=dict(config.get("limits", {})),
+                per_seat=bool(config.get("per_seat", False)),
             )
         plan.prices[interval] = PlanPrice(price.id, price.unit_amount, price.currency, interval)
 
@@ -132,15 +140,20 @@ def plan_price(price_id: str) -> Price | None:
     return price
 
 
-def current_subscription(user: AbstractBaseUser | AnonymousUser) -> Subscription | None:
-    """The subscription that decides the user's plan: the best one that is not over, or None.
+def is_per_seat(key: str) -> bool:
+    """Whether the plan `key` is billed per seat ("per_seat": True in BILLING_PLANS)."""
+    return bool(settings.BILLING_PLANS.get(key, {}).get("per_seat", False))
 
-    A user can briefly hold several (a second checkout left `incomplete`, a plan bought while
+
+def current_subscription(subject: Any) -> Subscription | None:
+    """The subscription that decides the team's plan: the best one that is not over, or None.
+
+    A team can briefly hold several (a second checkout left `incomplete`, a plan bought while
     an old one runs out), so the newest one is not necessarily the one that counts. Entitled
     subscriptions (BILLING_ENTITLED_STATUSES) to a plan in BILLING_PLANS come first, then
     other entitled ones, then any open one; the newest wins within each group.
     """
-    customer = payments.existing_customer(user)
+    customer = payments.existing_customer(subject)
     if customer is None:
         return None
     subscriptions = [
@@ -159,8 +172,13 @@ def current_subscription(user: AbstractBaseUser | AnonymousUser) -> Subscription
     return min(subscriptions, key=rank, default=None)
 
 
+def subscribed_item(subscription: Subscription) -> SubscriptionItem | None:
+    """The subscription's item (one per subscription from our checkouts), with its price."""
+    return subscription.items.select_related("price__product").order_by("created", "pk").first()
+
+
 def _subscribed_price(subscription: Subscription) -> Price | None:
-    item = subscription.items.select_related("price__product").first()
+    item = subscribed_item(subscription)
     return item.price if item else None
 
 
@@ -170,8 +188,8 @@ def _timestamp(value) -> datetime | None:
     return datetime.fromtimestamp(value, tz=UTC)
 
 
-def billing_state(user: AbstractBaseUser | AnonymousUser) -> BillingState:
-    """The user's plan and what it allows right now (the free entitlements by default)."""
+def billing_state(subject: Any) -> BillingState:
+    """The team's plan and what it allows right now (the free entitlements by default)."""
     free = _plan_config(FREE_PLAN)
     free_state = BillingState(
         plan_key=FREE_PLAN,
@@ -181,10 +199,11 @@ def billing_state(user: AbstractBaseUser | AnonymousUser) -> BillingState:
         features=frozenset(free.get("features", [])),
         limits=dict(free.get("limits", {})),
     )
-    subscription = current_subscription(user)
+    subscription = current_subscription(subject)
     if subscription is None:
         return free_state
-    price = _subscribed_price(subscription)
+    item = subscribed_item(subscription)
+    price = item.price if item else None
     key = plan_key(price.product if price else None)
     entitled = subscription.status in settings.BILLING_ENTITLED_STATUSES
     config = _plan_config(key) if entitled and key in settings.BILLING_PLANS else free
@@ -204,29 +223,32 @@ def billing_state(user: AbstractBaseUser | AnonymousUser) -> BillingState:
         interval=((price.recurring or {}).get("interval", "") if price else ""),
         renews_at=None if cancels_at else _timestamp(period_end),
         cancels_at=_timestamp(cancels_at),
+        per_seat=is_per_seat(key),
+        quantity=(item.quantity if item else None) or 1,
     )
 
 
-def has_entitlement(user: AbstractBaseUser | AnonymousUser, feature: str) -> bool:
-    """Whether the user's plan (or the free entitlements) includes `feature`."""
-    return feature in billing_state(user).features
+def has_entitlement(subject: Any, feature: str) -> bool:
+    """Whether the team's plan (or the free entitlements) includes `feature`."""
+    return feature in billing_state(subject).features
 
 
-def entitlement_limit(user: AbstractBaseUser | AnonymousUser, name: str) -> int | None:
-    """The user's limit `name` (e.g. "projects"): a number, None for unlimited, 0 if absent."""
-    return billing_state(user).limits.get(name, 0)
+def entitlement_limit(subject: Any, name: str) -> int | None:
+    """The team's limit `name` (e.g. "projects"): a number, None for unlimited, 0 if absent."""
+    return billing_state(subject).limits.get(name, 0)
 
 
-def can_subscribe(user: AbstractBaseUser) -> bool:
-    """False when the user already has an open subscription: plan changes go through the portal."""
-    return current_subscription(user) is None
+def can_subscribe(subject: Any) -> bool:
+    """False when the team already has an open subscription: plan changes go through the portal."""
+    return current_subscription(subject) is None
 
 
-def checkout_state(user: AbstractBaseUser, session_id: str) -> str:
+def checkout_state(subject: Any, session_id: str) -> str:
     """After Checkout: "active" once the webhook recorded an entitled subscription from this
     session, "failed" when it did not go through, else "pending" (the webhook has not arrived).
     """
-    session = Session.objects.filter(id=session_id, customer__subscriber=user).first()
+    customer = payments.existing_customer(subject)
+    session = Session.objects.filter(id=session_id, customer=customer).first() if customer else None
     if session is None or session.subscription is None:
         return "pending"
     status = session.subscription.status
@@ -237,9 +259,9 @@ def checkout_state(user: AbstractBaseUser, session_id: str) -> str:
     return "pending"
 
 
-def invoices(user: AbstractBaseUser, limit: int = 12) -> list[Invoice]:
-    """The user's latest invoices (synced by webhooks), newest first."""
-    customer = payments.existing_customer(user)
+def invoices(subject: Any, limit: int = 12) -> list[Invoice]:
+    """The team's latest invoices (synced by webhooks), newest first."""
+    customer = payments.existing_customer(subject)
     if customer is None:
         return []
     return list(Invoice.objects.filter(customer=customer).order_by("-created")[:limit])

@@ -4,12 +4,15 @@ Entitlements come from settings: BILLING_PLANS maps a plan key to its features a
 a Stripe product joins a plan through its metadata key "plan". Subscriptions are dj-stripe's
 records, kept up to date by Stripe's webhooks, so a change in Stripe (renewal failed, plan
 changed in the portal, cancellation) changes what the user may do as soon as it arrives.
-Reads (plans, the user's billing state and entitlements, invoices) are in selectors.py.
+Reads (plans, a team's billing state and entitlements, invoices) are in selectors.py. The team
+is the customer: functions taking a `subject` accept a team (pages pass request.team) or a user
+for their personal team. Seat counts of plans billed per seat are kept in step by seats.py.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import stripe
 from django.conf import settings
@@ -17,9 +20,10 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from djstripe.models import Customer, Price, Subscription
 
+from quickscale_modules.payments import selectors as payment_selectors
 from quickscale_modules.payments import services as payments
 
-from . import selectors
+from . import seats, selectors
 
 # The reads moved to selectors.py; code written against services.<name> keeps working, and the
 # manifest's `provides: entitlements` names this module (has_entitlement, entitlement_limit).
@@ -45,11 +49,11 @@ from .selectors import (  # noqa: F401
 
 
 class AlreadySubscribed(Exception):
-    """The user has an open subscription: plan changes, renewals and cancellation go through
+    """The team has an open subscription: plan changes, renewals and cancellation go through
     the Customer Portal, never a second checkout.
 
     `entitled` is False when that subscription does not grant its plan now (a failed renewal,
-    a first payment still incomplete): the user must sort it out first.
+    a first payment still incomplete): it must be sorted out first.
     """
 
     def __init__(self, subscription: Subscription):
@@ -59,7 +63,7 @@ class AlreadySubscribed(Exception):
 
 
 class CheckoutAwaitingConfirmation(Exception):
-    """The user paid a subscription checkout whose webhook has not arrived yet.
+    """The team paid a subscription checkout whose webhook has not arrived yet.
 
     `session_id` is that Checkout session: send the user to its success page, not to a second
     checkout.
@@ -76,19 +80,28 @@ _UNCONFIRMED_CHECKOUT_WINDOW = 3 * 24 * 3600
 
 
 def create_subscription_checkout(
-    user: AbstractBaseUser, price: Price, *, success_url: str, cancel_url: str
+    subject: Any,
+    price: Price,
+    *,
+    success_url: str,
+    cancel_url: str,
+    buyer: AbstractBaseUser | None = None,
 ) -> stripe.checkout.Session:
-    """A Stripe Checkout session (subscription mode) for `price`; redirect to its `url`.
+    """A Stripe Checkout session (subscription mode) for `price`, paid by `subject` (a team, or
+    a user's personal team) and started by `buyer`; redirect to its `url`. A plan billed per
+    seat is bought for as many seats as the team has members.
 
-    Never two payment pages at once: the user's open subscription checkout for the same price
+    Never two payment pages at once: the team's open subscription checkout for the same price
     is reused (a double click, a second tab), an open one for another price is expired first,
     and a checkout paid moments ago whose subscription the webhook has not recorded yet raises
     CheckoutAwaitingConfirmation. Checkouts of one customer start one at a time.
     """
-    customer = payments.customer_for(user)
+    customer = payments.customer_for(subject, contact=buyer)
     options = payments.stripe_options()
+    team = payment_selectors.team_of(subject)
+    key = selectors.plan_key(price.product)
     with transaction.atomic():
-        # Serialises concurrent requests of the same user (a row lock on PostgreSQL).
+        # Serialises concurrent requests of the same team (a row lock on PostgreSQL).
         Customer.objects.select_for_update().filter(pk=customer.pk).exists()
         recent = stripe.checkout.Session.list(customer=customer.id, limit=10, **options)
         now = datetime.now(tz=UTC).timestamp()
@@ -107,37 +120,47 @@ def create_subscription_checkout(
             ):
                 raise CheckoutAwaitingConfirmation(session.id)
         return payments.create_checkout_session(
-            user,
+            team,
             price,
             mode="subscription",
             success_url=success_url,
             cancel_url=cancel_url,
-            metadata={selectors.PLAN_METADATA_KEY: selectors.plan_key(price.product)},
+            metadata={selectors.PLAN_METADATA_KEY: key},
+            buyer=buyer,
+            quantity=seats.seat_count(team) if selectors.is_per_seat(key) else 1,
         )
 
 
 def subscribe(
-    user: AbstractBaseUser, price: Price, *, success_url: str, cancel_url: str
+    subject: Any,
+    price: Price,
+    *,
+    success_url: str,
+    cancel_url: str,
+    buyer: AbstractBaseUser | None = None,
 ) -> stripe.checkout.Session:
     """The pricing page's "Subscribe": a Checkout session for `price` (a plan's price,
-    selectors.plan_price), for a user without an open subscription.
+    selectors.plan_price), for a team without an open subscription.
 
-    Raises AlreadySubscribed when the user has one (one subscription per user), and
+    Raises AlreadySubscribed when the team has one (one subscription per team), and
     CheckoutAwaitingConfirmation like create_subscription_checkout.
     """
-    current = selectors.current_subscription(user)
+    current = selectors.current_subscription(subject)
     if current is not None:
         raise AlreadySubscribed(current)
-    return create_subscription_checkout(user, price, success_url=success_url, cancel_url=cancel_url)
+    return create_subscription_checkout(
+        subject, price, success_url=success_url, cancel_url=cancel_url, buyer=buyer
+    )
 
 
 def _stripe_id(value) -> str:
     return value if isinstance(value, str) else value.id
 
 
-def create_portal_session(user: AbstractBaseUser, return_url: str) -> stripe.billing_portal.Session:
-    """A Stripe Customer Portal session (plan changes, cards, invoices, cancellation)."""
-    customer = payments.customer_for(user)
+def create_portal_session(subject: Any, return_url: str) -> stripe.billing_portal.Session:
+    """A Stripe Customer Portal session (plan changes, cards, invoices, cancellation) for the
+    team's customer."""
+    customer = payments.customer_for(subject)
     return stripe.billing_portal.Session.create(
         customer=customer.id,
         return_url=return_url,

@@ -6,7 +6,9 @@
 # What each plan allows. A Stripe product belongs to a plan through its metadata key
 # "plan" (e.g. plan=pro, set in the Stripe dashboard); "features" are on/off switches,
 # "limits" are numbers (None means unlimited). Checked with
-# quickscale_modules.billing.services.has_entitlement() / entitlement_limit().
+# quickscale_core.extensions.has_entitlement(request.team, ...) / entitlement_limit().
+# The team is the customer. Add "per_seat": True to a plan whose Stripe price is per unit:
+# its subscription's quantity then follows the team's member count (docs/modules/billing.md).
 BILLING_PLANS = {
     "pro": {
         "features": ["priority_support", "exports"],
@@ -22,3 +24,6 @@ BILLING_FREE_ENTITLEMENTS = {"features": [], "limits": {"projects": 3, "seats": 
 # Subscription statuses that grant the plan's entitlements. Add "past_due" to keep access
 # while Stripe retries a failed renewal payment.
 BILLING_ENTITLED_STATUSES = ["active", "trialing"]
+# How Stripe charges a seat added or removed mid-period on a plan billed per seat:
+# "create_prorations" (on the next invoice), "always_invoice" (at once) or "none".
+BILLING_SEAT_PRORATION = "create_prorations"

@@ -8,9 +8,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from quickscale_core.team_access import team_allows, team_permission_required
 from quickscale_modules.payments import selectors as payments
 
 from . import selectors, services
+from .models import SeatSync
 
 INTERVALS = ("month", "year")
 # Stripe's Checkout Session ids: "cs_test_..." / "cs_live_..." and letters and digits.
@@ -22,7 +24,8 @@ def pricing(request: HttpRequest) -> HttpResponse:
     interval = request.GET.get("interval", "month")
     if interval not in INTERVALS:
         interval = "month"
-    state = selectors.billing_state(request.user) if request.user.is_authenticated else None
+    # The current team's plan: the team is the customer.
+    state = selectors.billing_state(request.team) if request.user.is_authenticated else None
     context = {
         "configured": payments.is_configured(),
         "missing_settings": payments.missing_settings(),
@@ -32,6 +35,7 @@ def pricing(request: HttpRequest) -> HttpResponse:
         # "" while on the free plan (visitors included): the free card is marked current.
         "current_plan_key": "" if state is None or state.is_free else state.plan_key,
         "can_subscribe": state is None or state.is_free,
+        "can_manage": state is None or team_allows(request, "billing.manage"),
         "free_limits": sorted(selectors.free_entitlements().get("limits", {}).items()),
         "plan_keys": sorted(selectors.plans_keys()),
     }
@@ -39,9 +43,10 @@ def pricing(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@team_permission_required("billing.manage")
 def subscribe(request: HttpRequest, price_id: str) -> HttpResponse:
-    """Send the user to Stripe Checkout (subscription mode) for a plan's price."""
+    """Send the user to Stripe Checkout (subscription mode) for a plan's price, paid by the
+    current team."""
     if not payments.is_configured():
         messages.error(request, "Billing is not set up yet: Stripe keys are missing.")
         return redirect("billing:pricing")
@@ -51,8 +56,9 @@ def subscribe(request: HttpRequest, price_id: str) -> HttpResponse:
     success_url = request.build_absolute_uri(reverse("billing:success"))
     try:
         session = services.subscribe(
-            request.user,
+            request.team,
             price,
+            buyer=request.user,
             success_url=f"{success_url}?session_id={{CHECKOUT_SESSION_ID}}",
             cancel_url=request.build_absolute_uri(reverse("billing:cancel")),
         )
@@ -61,7 +67,7 @@ def subscribe(request: HttpRequest, price_id: str) -> HttpResponse:
         if subscribed.entitled:
             messages.info(request, "You already have a subscription: change your plan here.")
             portal_session = services.create_portal_session(
-                request.user, return_url=request.build_absolute_uri(reverse("billing:settings"))
+                request.team, return_url=request.build_absolute_uri(reverse("billing:settings"))
             )
             return redirect(portal_session.url)
         messages.info(request, "Your subscription needs attention before you can change it.")
@@ -79,8 +85,8 @@ def success(request: HttpRequest) -> HttpResponse:
     session_id = request.GET.get("session_id", "")
     if not CHECKOUT_SESSION_ID.fullmatch(session_id):
         session_id = ""  # not a Stripe id (cs_...): nothing to look up, never a query with NUL
-    state = selectors.checkout_state(request.user, session_id) if session_id else "pending"
-    context = {"state": state, "billing_state": selectors.billing_state(request.user)}
+    state = selectors.checkout_state(request.team, session_id) if session_id else "pending"
+    context = {"state": state, "billing_state": selectors.billing_state(request.team)}
     return render(request, "quickscale_billing/success.html", context)
 
 
@@ -91,25 +97,28 @@ def cancel(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@team_permission_required("billing.manage")
 def portal(request: HttpRequest) -> HttpResponse:
     """Open the Stripe Customer Portal: plan changes, payment methods, invoices, cancellation."""
     if not payments.is_configured():
         messages.error(request, "Billing is not set up yet: Stripe keys are missing.")
         return redirect("billing:settings")
     session = services.create_portal_session(
-        request.user, return_url=request.build_absolute_uri(reverse("billing:settings"))
+        request.team, return_url=request.build_absolute_uri(reverse("billing:settings"))
     )
     return redirect(session.url)
 
 
 @login_required
 def billing_settings(request: HttpRequest) -> HttpResponse:
-    """The billing page of account settings: plan, status, renewal or end date, invoices."""
+    """The billing page of account settings: the current team's plan, status, renewal or end
+    date, seats and invoices. Members without "billing.manage" see it without the buttons."""
     context = {
         "configured": payments.is_configured(),
         "missing_settings": payments.missing_settings(),
-        "billing_state": selectors.billing_state(request.user),
-        "invoices": selectors.invoices(request.user),
+        "billing_state": selectors.billing_state(request.team),
+        "invoices": selectors.invoices(request.team),
+        "can_manage": team_allows(request, "billing.manage"),
+        "seat_sync": SeatSync.objects.filter(team=request.team).first(),
     }
     return render(request, "quickscale_billing/settings.html", context)

@@ -1,5 +1,8 @@
 """The payments module's reads: whether Stripe is configured, prices, customers, receipts.
 
+The customer is a team (models.TeamCustomer); functions taking a `subject` accept a team, or a
+user for their personal team.
+
 Everything here reads dj-stripe's models (kept in step with Stripe by webhooks) and settings,
 and never calls Stripe. Writes (customers created in Stripe, Checkout sessions, refunds, the
 webhook endpoint's record) are in services.py.
@@ -9,10 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from djstripe.models import Charge, Customer, Price, Session
+
+from quickscale_core.models import Team
+
+# The customer's Stripe metadata key holding the team's id (the team is the customer).
+TEAM_METADATA_KEY = "quickscale_team"
 
 
 @dataclass(frozen=True)
@@ -37,16 +45,32 @@ def is_configured() -> bool:
     return bool(getattr(settings, "STRIPE_SECRET_KEY", ""))
 
 
-def existing_customer(user: AbstractBaseUser) -> Customer | None:
-    """The user's Stripe customer if they ever started a checkout, without calling Stripe."""
-    if not user.is_authenticated:
+def team_of(subject: Any) -> Team | None:
+    """The team that pays for `subject`: a team itself, or a user's personal team (code written
+    before teams passed users; pages pass request.team). None for visitors."""
+    if subject is None or isinstance(subject, Team):
+        return subject
+    if not getattr(subject, "is_authenticated", False):
         return None
-    return Customer.objects.filter(subscriber=user, livemode=settings.STRIPE_LIVE_MODE).first()
+    return Team.objects.filter(
+        personal=True, memberships__user=subject, memberships__role="owner"
+    ).first()
 
 
-def customers_to_purge(user: AbstractBaseUser) -> list[Customer]:
-    """The user's customers still linked to a customer in Stripe (every mode)."""
-    return list(Customer.objects.filter(subscriber=user, date_purged__isnull=True))
+def existing_customer(subject: Any) -> Customer | None:
+    """The Stripe customer of `subject` (a team, or a user's personal team) if it ever started
+    a checkout, in the current mode, without calling Stripe."""
+    team = team_of(subject)
+    if team is None:
+        return None
+    return Customer.objects.filter(
+        team_link__team=team, livemode=settings.STRIPE_LIVE_MODE, date_purged__isnull=True
+    ).first()
+
+
+def customers_to_purge(team: Team) -> list[Customer]:
+    """The team's customers still linked to a customer in Stripe (every mode)."""
+    return list(Customer.objects.filter(team_link__team=team, date_purged__isnull=True))
 
 
 def active_prices() -> list[Price]:
@@ -77,21 +101,22 @@ def one_time_price(price_id: str) -> Price | None:
     return price if price is not None and price.type == "one_time" else None
 
 
-def receipt(user: AbstractBaseUser, session_id: str) -> Receipt | None:
-    """What the user's checkout session `session_id` paid, as far as webhooks have told us.
+def receipt(subject: Any, session_id: str) -> Receipt | None:
+    """What the team's checkout session `session_id` paid, as far as webhooks have told us.
 
-    None when the session is not the user's. A session Stripe has not reported yet by webhook
+    None when the session is not the team's. A session Stripe has not reported yet by webhook
     reads "pending": success pages must not claim a payment before Stripe confirms it.
     """
+    customer = existing_customer(subject)
     session = (
         Session.objects.filter(id=session_id).select_related("customer", "payment_intent").first()
     )
     if session is None:
-        # Not synced yet. Only show a pending page for a session the user could have started.
-        if existing_customer(user) is None:
+        # Not synced yet. Only show a pending page for a session the team could have started.
+        if customer is None:
             return None
         return Receipt(session_id, "pending", "", None, "", None, None)
-    if session.customer is None or session.customer.subscriber_id != user.pk:
+    if customer is None or session.customer_id != customer.id:  # A foreign key to Stripe ids.
         return None
     status = "paid" if session.payment_status in ("paid", "no_payment_required") else "unpaid"
     payment_intent_id = session.payment_intent.id if session.payment_intent else None
@@ -115,11 +140,11 @@ def _refunded(payment_intent_id: str) -> bool:
     return any(c.stripe_data.get("refunded") for c in charges)
 
 
-def purchases(user: AbstractBaseUser) -> list[Receipt]:
-    """The user's completed one-time checkouts, newest first (the record of their payments)."""
-    customer = existing_customer(user)
+def purchases(subject: Any) -> list[Receipt]:
+    """The team's completed one-time checkouts, newest first (the record of its payments)."""
+    customer = existing_customer(subject)
     if customer is None:
         return []
     sessions = Session.objects.filter(customer=customer).order_by("-created")
-    receipts = [receipt(user, s.id) for s in sessions if s.mode == "payment"]
+    receipts = [receipt(subject, s.id) for s in sessions if s.mode == "payment"]
     return [r for r in receipts if r is not None and r.status != "unpaid"]

@@ -7,13 +7,20 @@ Reads (prices, receipts, purchases, whether Stripe is configured) are in selecto
 
 from __future__ import annotations
 
+from typing import Any
+
 import stripe
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
+from django.db.models import Q
 from djstripe.models import Customer, Price, WebhookEndpoint
 
+from quickscale_core.models import Team
+from quickscale_core.roles import OWNER
+
 from . import selectors
+from .models import TeamCustomer
 
 # The reads moved to selectors.py; code written against services.<name> keeps working.
 from .selectors import (  # noqa: F401
@@ -25,6 +32,9 @@ from .selectors import (  # noqa: F401
     purchases,
     receipt,
 )
+
+# The checkout metadata key holding who paid (the signed-in user); the team is the customer.
+BUYER_METADATA_KEY = "quickscale_buyer"
 
 # The events the webhook endpoint should receive (docs/modules/payments.md lists them for the
 # Stripe dashboard): checkout results, payments, refunds, subscriptions, invoices, customers.
@@ -79,44 +89,100 @@ def stripe_options() -> dict[str, str]:
     return {"api_key": _api_key(), "stripe_version": settings.STRIPE_API_VERSION}
 
 
-def customer_for(user: AbstractBaseUser) -> Customer:
-    """The user's Stripe customer, created in Stripe on first use.
+def customer_for(subject: Any, contact: AbstractBaseUser | None = None) -> Customer:
+    """The Stripe customer of `subject` (a team, or a user's personal team), created in Stripe
+    on first use, with `contact`'s email (the owner's by default) for receipts.
 
-    dj-stripe stores the user's ID in the customer's metadata (DJSTRIPE_SUBSCRIBER_CUSTOMER_KEY),
-    so webhooks about this customer are linked back to the user.
+    Two requests creating it at once (two tabs) wait on the team's row, so a team gets one
+    customer; the Stripe call carries an idempotency key, so a retried request does too.
     """
-    customer, _created = Customer.get_or_create(
-        subscriber=user, livemode=settings.STRIPE_LIVE_MODE, api_key=_api_key()
-    )
+    team = selectors.team_of(subject)
+    if team is None:
+        raise ValueError("Customers are teams (or signed-in users' personal teams).")
+    customer = selectors.existing_customer(team)
+    if customer is not None:
+        return customer
+    options = stripe_options()
+    livemode = bool(settings.STRIPE_LIVE_MODE)
+    with transaction.atomic():
+        Team.objects.select_for_update().filter(pk=team.pk).exists()
+        link = TeamCustomer.objects.filter(team=team, livemode=livemode).first()
+        if link is not None and link.customer.date_purged is None:
+            return link.customer  # Created by the request we waited for.
+        # A customer deleted in Stripe leaves a purged record: its team gets a new one.
+        replaces = link.customer.id if link is not None else "none"
+        if link is not None:
+            link.delete()
+        contact = contact or _owner(team)
+        data = stripe.Customer.create(
+            email=contact.email if contact else None,
+            name=team.name,
+            metadata={selectors.TEAM_METADATA_KEY: str(team.pk)},
+            idempotency_key=f"quickscale-team-{team.pk}-{livemode}-customer-replaces-{replaces}",
+            **options,
+        )
+        customer = Customer.sync_from_stripe_data(data, api_key=options["api_key"])
+        TeamCustomer.objects.create(team=team, customer=customer, livemode=livemode)
     return customer
 
 
+def link_customer(customer_id: str, team_id: str) -> TeamCustomer | None:
+    """Link the stored customer `customer_id` to team `team_id` (from Stripe metadata), unless
+    either is already linked or missing. Returns the new link, or None."""
+    customer = Customer.objects.filter(id=customer_id, date_purged__isnull=True).first()
+    if customer is None or not str(team_id).isdigit():
+        return None
+    with transaction.atomic():
+        team = Team.objects.select_for_update().filter(pk=int(team_id)).first()
+        if (
+            team is None
+            or TeamCustomer.objects.filter(
+                Q(customer=customer) | Q(team=team, livemode=customer.livemode)
+            ).exists()
+        ):
+            return None
+        return TeamCustomer.objects.create(team=team, customer=customer, livemode=customer.livemode)
+
+
+def _owner(team: Team) -> AbstractBaseUser | None:
+    membership = team.memberships.filter(role=OWNER).select_related("user").order_by("pk").first()
+    return membership.user if membership else None
+
+
 def create_checkout_session(
-    user: AbstractBaseUser,
+    subject: Any,
     price: Price,
     *,
     mode: str,
     success_url: str,
     cancel_url: str,
     metadata: dict[str, str] | None = None,
+    buyer: AbstractBaseUser | None = None,
+    quantity: int = 1,
 ) -> stripe.checkout.Session:
-    """Start a Stripe Checkout session for `price`; redirect the user to the result's `url`.
+    """Start a Stripe Checkout session for `price`, paid by `subject` (a team, or a user's
+    personal team); redirect the buyer to the result's `url`.
 
-    `mode` is "payment" for one-time prices and "subscription" for recurring ones.
-    `success_url` may contain {CHECKOUT_SESSION_ID}, which Stripe replaces with the session ID.
-    Nothing is recorded as paid here: the webhook (checkout.session.completed) does that.
+    `mode` is "payment" for one-time prices and "subscription" for recurring ones; `buyer` is
+    who pays (the signed-in user; `subject` itself when it is a user); `quantity` is the number
+    of units (seats, for a plan billed per seat). `success_url` may contain
+    {CHECKOUT_SESSION_ID}, which Stripe replaces with the session ID. Nothing is recorded as
+    paid here: the webhook (checkout.session.completed) does that.
     """
-    customer = customer_for(user)
+    team = selectors.team_of(subject)
+    buyer = buyer or (subject if team is not subject else None)
+    customer = customer_for(team, contact=buyer)
     session_metadata = {
-        settings.DJSTRIPE_SUBSCRIBER_CUSTOMER_KEY: str(user.pk),
+        selectors.TEAM_METADATA_KEY: str(team.pk),
         "price": price.id,
+        **({BUYER_METADATA_KEY: str(buyer.pk)} if buyer is not None else {}),
         **(metadata or {}),
     }
     params = {
         "mode": mode,
         "customer": customer.id,
-        "client_reference_id": str(user.pk),
-        "line_items": [{"price": price.id, "quantity": 1}],
+        "client_reference_id": f"team-{team.pk}",
+        "line_items": [{"price": price.id, "quantity": quantity}],
         "success_url": success_url,
         "cancel_url": cancel_url,
         "metadata": session_metadata,
@@ -142,13 +208,13 @@ def refund(payment_intent_id: str, amount: int | None = None, reason: str = "") 
     return stripe.Refund.create(**params, **stripe_options())
 
 
-def purge_customers(user: AbstractBaseUser) -> None:
-    """Delete the user's customers in Stripe, which cancels their subscriptions.
+def purge_customers(team: Team) -> None:
+    """Delete the team's customers in Stripe, which cancels their subscriptions.
 
-    Raises PaymentsNotConfigured when the user has a customer and the Stripe keys are gone:
-    called while the user is deleted, that keeps the user rather than an unpaid subscription.
+    Raises PaymentsNotConfigured when the team has a customer and the Stripe keys are gone:
+    called while the team is deleted, that keeps the team rather than an unpaid subscription.
     """
-    customers = selectors.customers_to_purge(user)
+    customers = selectors.customers_to_purge(team)
     if not customers:
         return
     stripe_options()  # Raises PaymentsNotConfigured when the keys are gone.

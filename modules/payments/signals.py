@@ -1,18 +1,23 @@
-from django.conf import settings
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
+from djstripe.event_handlers import djstripe_receiver
 from djstripe.signals import webhook_pre_validate
 
-from . import services
+from quickscale_core.models import Team
+
+from . import selectors, services
 
 
-@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="payments_purge_customer")
+@receiver(pre_delete, sender=Team, dispatch_uid="payments_purge_customer")
 def purge_stripe_customer(sender, instance, **kwargs):
-    """Deleting a user deletes their Stripe customer, which cancels their subscriptions.
+    """Deleting a team deletes its Stripe customer, which cancels its subscriptions.
 
-    Runs inside the account deletion's transaction: if Stripe refuses, the user is not deleted,
-    so nobody keeps being billed for an account that no longer exists. Stripe keeps its own
-    record of past payments and invoices, as accounting law requires.
+    A user's personal team is deleted with the user (quickscale_core.signals), and a shared
+    team when its last member goes, so deleting an account ends the billing it alone paid for;
+    a team others are still in keeps its plan. Runs inside the deletion's transaction: if
+    Stripe refuses, nothing is deleted, so nobody keeps being billed for a team that no longer
+    exists. Stripe keeps its own record of past payments and invoices, as accounting law
+    requires.
     """
     services.purge_customers(instance)
 
@@ -32,3 +37,17 @@ def ignore_debug_webhook_secret(sender, instance, **kwargs):
         for name, value in (instance.headers or {}).items()
         if name.lower() != "x-djstripe-webhook-secret"
     }
+
+
+@djstripe_receiver(["checkout.session.completed", "customer.created", "customer.updated"])
+def link_customer_to_its_team(sender, event, **kwargs):
+    """A customer Stripe knows with our team metadata (made by a retried request whose answer
+    was lost, or in the Stripe dashboard) is linked to that team, as dj-stripe links customers
+    to users by theirs. Runs after dj-stripe has stored the objects of the event."""
+    obj = event.data.get("object") or {}
+    customer = obj.get("id") if obj.get("object") == "customer" else obj.get("customer")
+    if isinstance(customer, dict):
+        customer = customer.get("id")
+    team_id = (obj.get("metadata") or {}).get(selectors.TEAM_METADATA_KEY)
+    if customer and team_id:
+        services.link_customer(customer, team_id)

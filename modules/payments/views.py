@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from djstripe.models.webhooks import get_remote_ip
 from djstripe.views import ProcessWebhookView
 
+from quickscale_core.team_access import team_allows, team_permission_required
+
 from . import selectors, services
 
 logger = logging.getLogger(__name__)
@@ -81,20 +83,22 @@ def _drop_untrusted_headers(request: HttpRequest) -> None:
 
 @login_required
 def purchases(request: HttpRequest) -> HttpResponse:
-    """One-time offers to buy, and the user's past purchases with their receipts."""
+    """One-time offers to buy, and the current team's past purchases with their receipts."""
     context = {
         "configured": selectors.is_configured(),
         "missing_settings": selectors.missing_settings(),
         "prices": selectors.one_time_prices(),
-        "purchases": selectors.purchases(request.user),
+        "purchases": selectors.purchases(request.team),
+        # Buying for the team is "billing.manage" (owners and admins by default).
+        "can_buy": team_allows(request, "billing.manage"),
     }
     return render(request, "quickscale_payments/purchases.html", context)
 
 
 @require_POST
-@login_required
+@team_permission_required("billing.manage")
 def buy(request: HttpRequest, price_id: str) -> HttpResponse:
-    """Send the user to Stripe Checkout for a one-time price."""
+    """Send the user to Stripe Checkout for a one-time price, paid by the current team."""
     if not selectors.is_configured():
         messages.error(request, "Payments are not set up yet: Stripe keys are missing.")
         return redirect("payments:purchases")
@@ -103,8 +107,9 @@ def buy(request: HttpRequest, price_id: str) -> HttpResponse:
         raise Http404("Not a one-time price on sale.")
     receipt_url = request.build_absolute_uri(reverse("payments:receipt", args=["SESSION"]))
     session = services.create_checkout_session(
-        request.user,
+        request.team,
         price,
+        buyer=request.user,
         mode="payment",
         # Stripe fills in {CHECKOUT_SESSION_ID}; a reversed URL would escape the braces.
         success_url=receipt_url.replace("SESSION", "{CHECKOUT_SESSION_ID}"),
@@ -116,7 +121,7 @@ def buy(request: HttpRequest, price_id: str) -> HttpResponse:
 @login_required
 def receipt(request: HttpRequest, session_id: str) -> HttpResponse:
     """Where Checkout returns after payment: the receipt once Stripe's webhook confirms it."""
-    found = selectors.receipt(request.user, session_id)
+    found = selectors.receipt(request.team, session_id)
     if found is None:
         raise Http404("No such purchase.")
     return render(request, "quickscale_payments/receipt.html", {"receipt": found})

@@ -232,40 +232,21 @@ def contributed_urlpatterns(point: str) -> list:
 # one, nothing is limited, so a theme or module can ask without knowing whether plans exist.
 
 
-# Plans are held by users: a team's plan is the plan of its first owner (the one who has owned
-# it longest), so the team pages, seats and your own code can already ask about a team.
-
-
-def _plan_holder(subject: Any) -> Any:
-    from .models import Team
-
-    if not isinstance(subject, Team):
-        return subject
-    from . import roles
-
-    membership = (
-        subject.memberships.filter(role=roles.OWNER).select_related("user").order_by("pk").first()
-    )
-    if membership is None:  # Only while a team is being deleted.
-        from django.contrib.auth.models import AnonymousUser
-
-        return AnonymousUser()
-    return membership.user
-
-
 def has_entitlement(subject: Any, feature: str) -> bool:
-    """Whether the plan of `subject` (a user or a team) includes `feature`; True when no
-    module provides plans."""
+    """Whether the plan of `subject` includes `feature`; True when no module provides plans.
+
+    `subject` is a team (request.team: the team is the customer), or a user for their
+    personal team."""
     source = provider("entitlements")
     if source is None:
         return True
-    return import_string(f"{source}.has_entitlement")(_plan_holder(subject), feature)
+    return import_string(f"{source}.has_entitlement")(subject, feature)
 
 
 def entitlement_limit(subject: Any, limit: str) -> int | None:
-    """The numeric `limit` of the plan of `subject` (a user or a team); None = unlimited,
-    also without plans."""
+    """The numeric `limit` of the plan of `subject` (a team, or a user for their personal
+    team); None = unlimited, also without plans."""
     source = provider("entitlements")
     if source is None:
         return None
-    return import_string(f"{source}.entitlement_limit")(_plan_holder(subject), limit)
+    return import_string(f"{source}.entitlement_limit")(subject, limit)

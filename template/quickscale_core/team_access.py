@@ -28,6 +28,11 @@ def team_role(request) -> str | None:
     return getattr(team, "role", None) if team is not None else None
 
 
+def team_allows(request, action: str) -> bool:
+    """Whether the signed-in user's role in request.team allows `action` (for templates)."""
+    return roles.allows(team_role(request), action)
+
+
 def check_team_permission(request, action: str | None) -> None:
     """PermissionDenied (403) unless the user's role in request.team allows `action`
     (with action None: unless they are a member of it)."""

@@ -174,8 +174,8 @@ class StripeServer(stripe_fake.FakeStripe):
         with self.lock:
             session = self.objects[session_id]
             price = self.objects[self.checkout_prices[session_id]]
-            user_id = session["metadata"]["djstripe_subscriber"]
-            subscription = stripe_fixture("subscription", price=price, user=user_id)
+            team_id = session["metadata"]["quickscale_team"]
+            subscription = stripe_fixture("subscription", price=price, team=team_id)
             subscription.update(id=f"sub_QsBrowser{next(_ids):09d}", customer=session["customer"])
             now = int(time.time())
             subscription.update(created=now, start_date=now, billing_cycle_anchor=now)

@@ -20,8 +20,8 @@ from quickscale_core.scoping import UnscopedQuery
 from .models import Task, TodoList
 
 # The plan limit that caps how many lists a team has (with billing: BILLING_PLANS "limits").
-# It is the team's plan, whoever creates the list (the core reads a team's plan from its
-# longest-standing owner: quickscale_core.extensions.entitlement_limit).
+# It is the team's plan, whoever creates the list (the team is the customer:
+# quickscale_core.extensions.entitlement_limit).
 LIST_LIMIT = "projects"
 
 # What a member's role must allow to use the team's lists (read and write): every default

@@ -5,7 +5,13 @@ from django.urls import reverse
 from djstripe.models import Customer
 
 from quickscale_modules.billing import selectors, services
-from quickscale_modules.payments.tests.stripe_fake import deliver, event, fixture, subscription
+from quickscale_modules.payments.tests.stripe_fake import (
+    deliver,
+    event,
+    fixture,
+    personal_team_id,
+    subscription,
+)
 
 from .conftest import MONTHLY, YEARLY
 
@@ -22,11 +28,13 @@ def test_subscribe_starts_checkout_in_subscription_mode(member, catalog, user):
     response = member.post(reverse("billing:subscribe", args=[YEARLY]))
 
     [checkout] = catalog.requests("POST", "/v1/checkout/sessions")
-    customer = Customer.objects.get(subscriber=user)
+    customer = Customer.objects.get(team_link__team__memberships__user=user)
     assert checkout["mode"] == "subscription"
     assert checkout["customer"] == customer.id
     assert checkout["line_items[0][price]"] == YEARLY
-    assert checkout["metadata[djstripe_subscriber]"] == str(user.pk)
+    assert checkout["line_items[0][quantity]"] == "1"  # Pro is not billed per seat.
+    assert checkout["metadata[quickscale_team]"] == personal_team_id(user)
+    assert checkout["metadata[quickscale_buyer]"] == str(user.pk)
     assert checkout["subscription_data[metadata][plan]"] == "pro"
     assert checkout["success_url"] == (
         "http://testserver/billing/checkout/success/?session_id={CHECKOUT_SESSION_ID}"
@@ -136,7 +144,7 @@ def test_an_incomplete_newer_subscription_does_not_hide_the_active_one(
 
 
 def test_success_page_waits_for_the_webhook(member, catalog, customer, user):
-    session = fixture("checkout_session_subscription", user=str(user.pk))
+    session = fixture("checkout_session_subscription", team=personal_team_id(user))
     url = f"{reverse('billing:success')}?session_id={session['id']}"
 
     before = member.get(url)
@@ -155,18 +163,19 @@ def test_success_page_waits_for_the_webhook(member, catalog, customer, user):
     assert selectors.has_entitlement(user, "exports")
 
 
-def test_checkout_completion_links_a_new_customer_to_the_user(member, catalog, user):
-    # The customer is only known to Stripe (e.g. created by Checkout): the session's
-    # metadata carries the user's ID, and dj-stripe links the customer to the user.
+def test_checkout_completion_links_a_new_customer_to_the_team(member, catalog, user):
+    # The customer is only known to Stripe (a retried request whose answer was lost): the
+    # session's metadata carries the team's ID, and the customer is linked to the team.
     stripe_customer = fixture("customer")
     catalog.add(stripe_customer)
-    session = fixture("checkout_session_subscription", user=str(user.pk))
+    session = fixture("checkout_session_subscription", team=personal_team_id(user))
     catalog.add(session)
     subscription(catalog, user)
 
     send(member, catalog, "checkout.session.completed", session)
 
-    assert Customer.objects.get(id=stripe_customer["id"]).subscriber == user
+    customer = Customer.objects.get(id=stripe_customer["id"])
+    assert customer.team_link.team_id == int(personal_team_id(user))
     assert selectors.billing_state(user).plan_key == "pro"
 
 

@@ -86,6 +86,11 @@ class FakeStripe:
         self.calls: list[tuple[str, str, dict]] = []  # (method, path, form)
         # Set to an HTTP status (e.g. 401) to make every following GET fail like Stripe does.
         self.failing_status: int | None = None
+        # Set to an HTTP status (e.g. 500) to make every following POST fail.
+        self.failing_post_status: int | None = None
+        # Answers by Idempotency-Key: Stripe replays the first answer to a repeated key.
+        self.idempotent: dict[str, tuple] = {}
+        self.idempotency_keys: list[str] = []
         mock.add_callback(responses.GET, re.compile(rf"{API}/v1/.*"), callback=self._get)
         mock.add_callback(responses.POST, re.compile(rf"{API}/v1/.*"), callback=self._post)
         mock.add_callback(responses.DELETE, re.compile(rf"{API}/v1/.*"), callback=self._delete)
@@ -166,9 +171,23 @@ class FakeStripe:
         return self._reply(200, {"id": object_id, "object": obj["object"], "deleted": True})
 
     def _post(self, request):
+        key = request.headers.get("Idempotency-Key")
+        if key:
+            self.idempotency_keys.append(key)
+            if key in self.idempotent:
+                return self.idempotent[key]
+        answer = self._post_once(request)
+        if key and answer[0] == 200:
+            self.idempotent[key] = answer
+        return answer
+
+    def _post_once(self, request):
         path = urlsplit(request.url).path
         params = form(request)
         self.calls.append(("POST", path, params))
+        if self.failing_post_status:
+            error = {"message": "Stripe is having trouble.", "type": "api_error"}
+            return self._reply(self.failing_post_status, {"error": error})
         metadata = {k[9:-1]: v for k, v in params.items() if k.startswith("metadata[")}
         now = int(time.time())
         n = next(_counter)
@@ -216,6 +235,18 @@ class FakeStripe:
                     "url": f"https://billing.stripe.com/p/session/test_{n}",
                 },
             )
+        if path.startswith("/v1/subscription_items/"):
+            item_id = path.rsplit("/", 1)[-1]
+            for obj in list(self.objects.values()):
+                for item in (
+                    (obj.get("items") or {}).get("data", [])
+                    if obj["object"] == ("subscription")
+                    else []
+                ):
+                    if item["id"] == item_id:
+                        item["quantity"] = int(params["quantity"])
+                        return self._reply(200, item)
+            return self._not_found(item_id)
         if path == "/v1/refunds":
             refund = {
                 "id": f"re_QsRefund{n:012d}",
@@ -310,26 +341,44 @@ def catalog(stripe_api, db):
     return stripe_api
 
 
-def add_customer(catalog, user):
-    """The user's Stripe customer: served by the fake API and synced into dj-stripe."""
+def personal_team_id(user) -> str:
+    """The id of the user's personal team, as Stripe metadata holds it (quickscale_team)."""
+    from quickscale_core import teams
+
+    return str(teams.ensure_personal_team(user).pk)
+
+
+def add_customer(catalog, subject, customer_id: str | None = None):
+    """The Stripe customer of `subject` (a team, or a user's personal team), as
+    payments.services.customer_for leaves it: served by the fake API, synced into dj-stripe
+    and linked to the team."""
     from djstripe.models import Customer
 
+    from quickscale_core.models import Team
+    from quickscale_modules.payments.models import TeamCustomer
+
+    team_id = str(subject.pk) if isinstance(subject, Team) else personal_team_id(subject)
     data = fixture("customer")
-    data["metadata"] = {"djstripe_subscriber": str(user.pk)}
+    data["metadata"] = {"quickscale_team": team_id}
+    if customer_id:
+        data["id"] = customer_id
     catalog.add(data)
-    return Customer.sync_from_stripe_data(data)
+    customer = Customer.sync_from_stripe_data(data)
+    TeamCustomer.objects.create(team_id=int(team_id), customer=customer, livemode=False)
+    return customer
 
 
 @pytest.fixture
 def customer(catalog, user):
-    """`user`'s Stripe customer (see add_customer)."""
+    """The Stripe customer of `user`'s personal team (see add_customer)."""
     return add_customer(catalog, user)
 
 
 def subscription(catalog, user, price: str = "price_QsProMonth00001", **changes) -> dict:
-    """The user's subscription to `price` (default: the catalog's monthly Pro price) as
-    Stripe would send it now, with `changes` applied; the fake API serves it too."""
-    data = fixture("subscription", price=catalog.objects[price], user=str(user.pk))
+    """The subscription of `user`'s personal team to `price` (default: the catalog's monthly
+    Pro price) as Stripe would send it now, with `changes` applied; the fake API serves it
+    too."""
+    data = fixture("subscription", price=catalog.objects[price], team=personal_team_id(user))
     data.update(changes)
     catalog.add(data)
     return data

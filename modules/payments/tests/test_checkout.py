@@ -1,10 +1,13 @@
 import pytest
+from django.db import transaction
 from django.urls import reverse
 from djstripe.models import Customer
 
+from quickscale_core import teams
+from quickscale_core.models import Membership, Team
 from quickscale_modules.payments import selectors, services
 
-from .stripe_fake import deliver, event, fixture
+from .stripe_fake import add_customer, deliver, event, fixture, personal_team_id
 
 pytestmark = pytest.mark.django_db
 CREDITS = "price_QsCredits00001"
@@ -73,20 +76,25 @@ def test_purchases_page_lists_one_time_prices(member, catalog):
     assert "Pro" not in response.text.split("<main", 1)[1]  # Recurring prices belong to billing.
 
 
-def test_buy_creates_a_customer_and_a_checkout_session(member, catalog, user):
+def test_buy_creates_a_customer_for_the_team_and_a_checkout_session(member, catalog, user):
+    team = teams.ensure_personal_team(user)
+
     response = member.post(reverse("payments:buy", args=[CREDITS]))
 
     [customer_request] = catalog.requests("POST", "/v1/customers")
     assert customer_request["email"] == user.email
-    assert customer_request["metadata[djstripe_subscriber]"] == str(user.pk)
-    customer = Customer.objects.get(subscriber=user)
+    assert customer_request["name"] == team.name
+    assert customer_request["metadata[quickscale_team]"] == str(team.pk)
+    customer = Customer.objects.get(team_link__team=team)
+    assert customer.subscriber is None  # The team is the customer, not the user.
 
     [checkout] = catalog.requests("POST", "/v1/checkout/sessions")
     assert checkout["mode"] == "payment"
     assert checkout["customer"] == customer.id
     assert checkout["line_items[0][price]"] == CREDITS
     assert checkout["line_items[0][quantity]"] == "1"
-    assert checkout["metadata[djstripe_subscriber]"] == str(user.pk)
+    assert checkout["metadata[quickscale_team]"] == str(team.pk)
+    assert checkout["metadata[quickscale_buyer]"] == str(user.pk)
     assert checkout["payment_intent_data[metadata][price]"] == CREDITS
     assert checkout["success_url"] == "http://testserver/payments/receipt/{CHECKOUT_SESSION_ID}/"
     assert checkout["cancel_url"] == "http://testserver/payments/cancelled/"
@@ -107,18 +115,11 @@ def test_buy_refuses_recurring_prices_and_get(member, catalog):
     assert member.get(reverse("payments:buy", args=[CREDITS])).status_code == 405
 
 
-def _customer_of(catalog, user):
-    stripe_customer = fixture("customer")
-    stripe_customer["metadata"] = {"djstripe_subscriber": str(user.pk)}
-    catalog.add(stripe_customer)
-    return Customer.sync_from_stripe_data(stripe_customer)
-
-
 def _complete_payment(client, catalog, user):
     catalog.add(
-        fixture("payment_intent", user=str(user.pk)),
+        fixture("payment_intent", team=personal_team_id(user)),
         fixture("charge"),
-        fixture("checkout_session_payment", user=str(user.pk)),
+        fixture("checkout_session_payment", team=personal_team_id(user)),
     )
     session = catalog.objects["cs_test_QsPaymentSession0001"]
     assert deliver(client, event("checkout.session.completed", session)).status_code == 200
@@ -131,7 +132,7 @@ def _complete_payment(client, catalog, user):
 
 
 def test_receipt_waits_for_the_webhook(member, catalog, user):
-    _customer_of(catalog, user)
+    add_customer(catalog, user)
     url = reverse("payments:receipt", args=["cs_test_QsPaymentSession0001"])
 
     before = member.get(url)
@@ -151,7 +152,7 @@ def test_receipt_waits_for_the_webhook(member, catalog, user):
 
 
 def test_purchases_list_the_users_payments(member, catalog, user):
-    _customer_of(catalog, user)
+    add_customer(catalog, user)
     _complete_payment(member, catalog, user)
 
     [purchase] = selectors.purchases(user)
@@ -162,7 +163,7 @@ def test_purchases_list_the_users_payments(member, catalog, user):
 
 
 def test_receipt_of_someone_else_is_not_found(client, catalog, user, django_user_model):
-    _customer_of(catalog, user)
+    add_customer(catalog, user)
     _complete_payment(client, catalog, user)
     other = django_user_model.objects.create_user(email="eve@example.com", password="x-123456-y")
     client.force_login(other)
@@ -173,7 +174,7 @@ def test_receipt_of_someone_else_is_not_found(client, catalog, user, django_user
 
 
 def test_refund_calls_stripe_and_the_webhook_marks_the_receipt(member, catalog, user):
-    _customer_of(catalog, user)
+    add_customer(catalog, user)
     _complete_payment(member, catalog, user)
 
     refund = services.refund("pi_QsPaymentIntent01", amount=4900, reason="requested_by_customer")
@@ -208,7 +209,7 @@ def test_cancel_page_says_nothing_was_charged(member):
 
 
 def test_staff_can_read_customers_and_payments_in_the_admin(client, catalog, user, admin_user):
-    _customer_of(catalog, user)
+    add_customer(catalog, user)
     _complete_payment(client, catalog, user)
     client.force_login(admin_user)
 
@@ -236,22 +237,48 @@ def test_refund_command_refuses_other_ids(stripe_settings):
         call_command("payments_refund", "ch_QsCharge000000001")
 
 
-def test_deleting_a_user_deletes_their_stripe_customer(catalog, user):
-    customer = _customer_of(catalog, user)
+def test_deleting_a_user_deletes_their_personal_teams_stripe_customer(catalog, user):
+    customer = add_customer(catalog, user)
 
     user.delete()
 
     assert catalog.requests("DELETE", f"/v1/customers/{customer.id}") == [{}]
     customer.refresh_from_db()
-    assert customer.subscriber is None and customer.date_purged is not None
+    assert customer.date_purged is not None
+    assert not Team.objects.exists()
+
+
+def test_a_team_others_are_in_keeps_its_customer_when_its_owner_goes(
+    catalog, user, django_user_model
+):
+    team = teams.create_team(user, "Acme")
+    other_user = django_user_model.objects.create_user(email="other@example.com")
+    Membership.objects.create(team=team, user=other_user, role="member")
+    customer = add_customer(catalog, team)
+
+    user.delete()
+
+    assert not catalog.requests("DELETE", f"/v1/customers/{customer.id}")
+    customer.refresh_from_db()
+    assert customer.date_purged is None and customer.team_link.team == team
+
+
+def test_deleting_a_team_deletes_its_stripe_customer(catalog, user):
+    team = teams.create_team(user, "Acme")
+    customer = add_customer(catalog, team)
+
+    team.delete()
+
+    assert catalog.requests("DELETE", f"/v1/customers/{customer.id}") == [{}]
 
 
 def test_user_deletion_stops_when_stripe_keys_are_gone(catalog, user, settings):
-    _customer_of(catalog, user)
+    add_customer(catalog, user)
     settings.STRIPE_SECRET_KEY = ""
 
-    with pytest.raises(services.PaymentsNotConfigured):
+    with pytest.raises(services.PaymentsNotConfigured), transaction.atomic():
         user.delete()
+    assert Team.objects.filter(memberships__user=user).exists()
 
 
 @pytest.mark.parametrize("path", ["/payments/receipt/%00/", "/payments/receipt/cs_1%00/"])

@@ -7,16 +7,16 @@ from djstripe.models import Customer, Event, Session, WebhookEventTrigger
 
 from quickscale_modules.payments import services
 
-from .stripe_fake import WEBHOOK_SECRET, deliver, event, fixture, sign
+from .stripe_fake import WEBHOOK_SECRET, deliver, event, fixture, personal_team_id, sign
 
 pytestmark = pytest.mark.django_db
 
 
 def _paid_checkout(stripe_api, user):
     stripe_api.add(
-        fixture("payment_intent", user=str(user.pk)),
+        fixture("payment_intent", team=personal_team_id(user)),
         fixture("charge"),
-        fixture("checkout_session_payment", user=str(user.pk)),
+        fixture("checkout_session_payment", team=personal_team_id(user)),
     )
     return event("checkout.session.completed", stripe_api.objects["cs_test_QsPaymentSession0001"])
 
@@ -31,7 +31,7 @@ def test_signed_event_is_recorded_and_processed(client, catalog, customer, user)
     assert trigger.valid and trigger.processed
     assert Event.objects.get().id == payload["id"]
     session = Session.objects.get(id="cs_test_QsPaymentSession0001")
-    assert session.customer.subscriber == user
+    assert session.customer.team_link.team_id == int(personal_team_id(user))
     assert session.payment_status == "paid"
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from quickscale_core import extensions, teams
 from quickscale_core.extensions import page_url
-from quickscale_core.models import Membership
+from quickscale_core.models import Membership, Team
 from quickscale_core.testing import skip_unless_htmx_page, work_in
 from quickscale_themes.todo import selectors, services
 from quickscale_themes.todo.models import TodoList
@@ -88,15 +88,17 @@ def test_the_summary_tells_the_limit(member, full, limit):
     assert (body["lists"], body["list_limit"]) == (limit, limit)
 
 
-# Whose plan counts: the team's (its longest-standing owner's, read by the core), never the
-# plan of the member creating the list. A stand-in plans provider (the core's "entitlements"
-# extension point, the functions below) gives each user a limit, with or without billing.
+# Whose plan counts: the team's (the team is the customer), never the plan of the member
+# creating the list. A stand-in plans provider (the core's "entitlements" extension point, the
+# functions below) gives each team a limit, with or without billing; a user stands for their
+# personal team, as the billing module reads it.
 
-LIMITS: dict[str, int | None] = {}
+LIMITS: dict[int, int | None] = {}
 
 
 def entitlement_limit(holder, limit: str) -> int | None:
-    return LIMITS.get(getattr(holder, "email", None))
+    team = holder if isinstance(holder, Team) else teams.ensure_personal_team(holder)
+    return LIMITS.get(team.pk)
 
 
 def has_entitlement(holder, feature: str) -> bool:
@@ -105,7 +107,7 @@ def has_entitlement(holder, feature: str) -> bool:
 
 @pytest.fixture
 def plans(monkeypatch):
-    """Set `plans[user.email] = limit` (None: unlimited) for the "projects" limit."""
+    """Set `plans[team.pk] = limit` (None: unlimited) for the "projects" limit."""
     real = extensions.provider
     monkeypatch.setattr(
         extensions,
@@ -125,9 +127,13 @@ def acme(user, other_user):
     return acme
 
 
+def personal(user) -> int:
+    return teams.ensure_personal_team(user).pk
+
+
 def test_a_member_with_a_bigger_plan_is_held_to_the_teams(acme, user, other_user, plans):
-    plans[user.email] = 1
-    plans[other_user.email] = None
+    plans[acme.pk] = 1
+    plans[personal(other_user)] = None
 
     services.create_list(acme, other_user, name="First")
 
@@ -139,23 +145,23 @@ def test_a_member_with_a_bigger_plan_is_held_to_the_teams(acme, user, other_user
 
 
 def test_a_member_with_a_smaller_plan_is_not_held_to_theirs(acme, user, other_user, plans):
-    plans[user.email] = None
-    plans[other_user.email] = 1
+    plans[acme.pk] = None
+    plans[personal(other_user)] = 1
 
     for number in range(3):
         services.create_list(acme, other_user, name=f"List {number}")
 
     assert selectors.list_limit(acme) is None
     assert TodoList.objects.for_team(acme).count() == 3
-    # Their personal team is theirs: their own plan.
+    # Their personal team has its own plan.
     services.create_list(teams.ensure_personal_team(other_user), other_user, name="Mine")
     assert not selectors.can_create_list(teams.ensure_personal_team(other_user))
 
 
 def test_the_page_shows_the_teams_limit(client, acme, user, other_user, plans):
     skip_unless_htmx_page("todo/lists.html")
-    plans[user.email] = 2
-    plans[other_user.email] = 5
+    plans[acme.pk] = 2
+    plans[personal(other_user)] = 5
     services.create_list(acme, user, name="Theirs")
     client.force_login(other_user)
     work_in(client, acme)
@@ -167,8 +173,8 @@ def test_the_page_shows_the_teams_limit(client, acme, user, other_user, plans):
 
 @api_mounted
 def test_the_summary_tells_the_teams_limit(client, acme, user, other_user, plans):
-    plans[user.email] = 2
-    plans[other_user.email] = 5
+    plans[acme.pk] = 2
+    plans[personal(other_user)] = 5
     client.force_login(other_user)
     work_in(client, acme)
 

@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from quickscale_modules.billing import seats
+
+
+class Command(BaseCommand):
+    help = (
+        "Send Stripe the seat counts it has not confirmed yet (plans billed per seat), for "
+        "syncs that failed and whose retry time has come. Run it every few minutes."
+    )
+
+    def handle(self, *args, **options):
+        outcomes = seats.sync_due()
+        if not outcomes:
+            self.stdout.write("Every seat count is up to date in Stripe.")
+            return
+        summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
+        self.stdout.write(f"Seat counts: {summary}.")
+        if outcomes.get("failed"):
+            raise CommandError(
+                "Some seat counts failed again: the errors are in the log and in the admin "
+                "(Billing, Seat count syncs). They are retried later."
+            )

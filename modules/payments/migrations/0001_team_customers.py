@@ -1,0 +1,82 @@
+"""The team is the Stripe customer: customers created before (linked to a user by dj-stripe)
+move to their user's personal team, which quickscale_core 0003_teams gave every user."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+def link_customers_to_personal_teams(apps, schema_editor):
+    alias = schema_editor.connection.alias
+    Customer = apps.get_model("djstripe", "Customer")
+    Membership = apps.get_model("quickscale_core", "Membership")
+    TeamCustomer = apps.get_model("quickscale_payments", "TeamCustomer")
+    taken = set()
+    # Customers still in use first, newest first: a user holds one per mode in dj-stripe, but
+    # a purged one may sit beside it; the first one of each (team, mode) wins.
+    customers = (
+        Customer.objects.using(alias)
+        .filter(subscriber__isnull=False)
+        .order_by(models.F("date_purged").asc(nulls_first=True), "-created", "-pk")
+    )
+    for customer in customers:
+        membership = (
+            Membership.objects.using(alias)
+            .filter(user_id=customer.subscriber_id, role="owner")
+            .order_by("-team__personal", "pk")
+            .first()
+        )
+        if membership is None or (membership.team_id, customer.livemode) in taken:
+            continue
+        taken.add((membership.team_id, customer.livemode))
+        TeamCustomer.objects.using(alias).create(
+            team_id=membership.team_id, customer=customer, livemode=customer.livemode
+        )
+
+
+class Migration(migrations.Migration):
+    initial = True
+
+    dependencies = [
+        ("djstripe", "0003_2_11"),
+        ("quickscale_core", "0003_teams"),
+    ]
+
+    operations = [
+        migrations.CreateModel(
+            name="TeamCustomer",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("livemode", models.BooleanField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="team_link",
+                        to="djstripe.customer",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="stripe_customers",
+                        to="quickscale_core.team",
+                    ),
+                ),
+            ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("team", "livemode"), name="payments_one_customer_per_team_and_mode"
+                    )
+                ],
+            },
+        ),
+        migrations.RunPython(link_customers_to_personal_teams, migrations.RunPython.noop),
+    ]
