@@ -1,6 +1,6 @@
 """Issue 16, "Adding it to a live project": the teams module added to, then removed from, a
 project generated before teams existed, with users, a Stripe customer, todo lists and an API
-key in its database. One project serves both tests (the removal starts where the addition
+key in its database; the customer moves to its user's personal team. One project serves both tests (the removal starts where the addition
 ends), because each generation and update costs a minute of the update tier.
 """
 
@@ -75,6 +75,12 @@ else:
     Key = apps.get_model("quickscale_api.ApiKey")
     if "team" in {f.name for f in Key._meta.fields}:
         data["key_teams"] = dict(Key._default_manager.values_list("pk", "team_id"))
+    try:
+        Link = apps.get_model("quickscale_payments.TeamCustomer")
+    except LookupError:  # before the team became the customer
+        pass
+    else:
+        data["customer_teams"] = dict(Link.objects.values_list("customer__id", "team_id"))
 print("JSON:" + json.dumps(data, default=str))
 """
 
@@ -143,6 +149,9 @@ def test_adding_teams_to_a_live_project_keeps_every_row(teams_added, project_pyt
     assert "key_teams" in after, "API keys act within a team (issue 16)"
     for key_id, *_rest, user_id in after["keys"]:
         assert after["key_teams"][str(key_id)] == personal[user_id]
+    # The team is the Stripe customer: Ada's customer moved to her personal team.
+    ada = next(user[0] for user in before["users"] if user[1] == "ada@acme.test")
+    assert after["customer_teams"] == {"cus_AcmeAda000001": personal[ada]}
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
     assert answers["modules"] == [*BEFORE, "teams"] and answers["_commit"] == "v0.0.2"
     env = clean_project_env()
@@ -151,7 +160,7 @@ def test_adding_teams_to_a_live_project_keeps_every_row(teams_added, project_pyt
     # The parts adding teams touches; the whole suite runs in the project tier.
     tests = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                  "--nomigrations", "quickscale_modules/teams", "quickscale_themes/todo",
-                 "quickscale_modules/api"], project, env)  # fmt: skip
+                 "quickscale_modules/api", "quickscale_modules/billing"], project, env)  # fmt: skip
     assert " passed" in tests.stdout and "failed" not in tests.stdout
 
 
