@@ -149,7 +149,8 @@ def check_subscription(customer_id: str) -> None:
         return
     subscription = selectors.current_subscription(team)
     item = selectors.subscribed_item(subscription) if subscription else None
-    if item is None or not selectors.is_per_seat(selectors.plan_key(item.price.product)):
+    product = item.price.product if item and item.price else None
+    if item is None or not selectors.is_per_seat(selectors.plan_key(product)):
         return
     if item.quantity != seat_count(team):
         note_change(team.pk)

@@ -173,8 +173,14 @@ def current_subscription(subject: Any) -> Subscription | None:
 
 
 def subscribed_item(subscription: Subscription) -> SubscriptionItem | None:
-    """The subscription's item (one per subscription from our checkouts), with its price."""
-    return subscription.items.select_related("price__product").order_by("created", "pk").first()
+    """The subscription's plan item, with its price: the first whose product is a plan in
+    BILLING_PLANS (a subscription made in the Stripe dashboard may list an add-on first),
+    else the first. Our checkouts make one item per subscription."""
+    items = list(subscription.items.select_related("price__product").order_by("created", "pk"))
+    for item in items:
+        if plan_key(item.price.product if item.price else None) in settings.BILLING_PLANS:
+            return item
+    return items[0] if items else None
 
 
 def _subscribed_price(subscription: Subscription) -> Price | None:

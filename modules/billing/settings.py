@@ -19,7 +19,7 @@ BILLING_PLANS = {
         "limits": {"projects": None, "seats": 50},
     },
 }
-# What users without a subscription get.
+# What teams without a subscription (and visitors) get.
 BILLING_FREE_ENTITLEMENTS = {"features": [], "limits": {"projects": 3, "seats": 1}}
 # Subscription statuses that grant the plan's entitlements. Add "past_due" to keep access
 # while Stripe retries a failed renewal payment.

@@ -118,7 +118,9 @@ def customer_for(subject: Any, contact: AbstractBaseUser | None = None) -> Custo
             email=contact.email if contact else None,
             name=team.name,
             metadata={selectors.TEAM_METADATA_KEY: str(team.pk)},
-            idempotency_key=f"quickscale-team-{team.pk}-{livemode}-customer-replaces-{replaces}",
+            # The slug's random suffix keeps the key unique across databases sharing a Stripe
+            # account (a reset dev database, staging on test keys): ids repeat, slugs do not.
+            idempotency_key=f"quickscale-team-{team.slug}-{livemode}-customer-replaces-{replaces}",
             **options,
         )
         customer = Customer.sync_from_stripe_data(data, api_key=options["api_key"])
@@ -129,8 +131,12 @@ def customer_for(subject: Any, contact: AbstractBaseUser | None = None) -> Custo
 def link_customer(customer_id: str, team_id: str) -> TeamCustomer | None:
     """Link the stored customer `customer_id` to team `team_id` (from Stripe metadata), unless
     either is already linked or missing. Returns the new link, or None."""
+    team_id = str(team_id)
+    # Metadata is free text in the Stripe dashboard: "²" is a digit to isdigit(), not to int().
+    if not (team_id.isascii() and team_id.isdigit() and len(team_id) < 19):
+        return None
     customer = Customer.objects.filter(id=customer_id, date_purged__isnull=True).first()
-    if customer is None or not str(team_id).isdigit():
+    if customer is None:
         return None
     with transaction.atomic():
         team = Team.objects.select_for_update().filter(pk=int(team_id)).first()

@@ -20,7 +20,8 @@ STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_API_VERSION = "2026-05-27.dahlia"
 # Foreign keys to dj-stripe objects use Stripe IDs (cus_..., sub_...), not local row IDs.
 DJSTRIPE_FOREIGN_KEY_TO_FIELD = "id"
-# Stripe customers belong to users: dj-stripe stores the user's ID in the customer's
-# metadata under this key and links them back when webhooks arrive.
+# Stripe customers belong to teams (quickscale_modules.payments.models.TeamCustomer, the
+# team's ID in the customer's metadata "quickscale_team"). dj-stripe still needs a
+# subscriber model: customers made before teams carry the user's ID under this key.
 DJSTRIPE_SUBSCRIBER_MODEL = AUTH_USER_MODEL
 DJSTRIPE_SUBSCRIBER_CUSTOMER_KEY = "djstripe_subscriber"

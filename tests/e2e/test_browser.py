@@ -621,7 +621,7 @@ def test_a_team_shares_its_lists_until_the_owner_removes_a_member(checks, teamma
         "button", name="Subscribe"
     ).click()
     checks.check()
-    complete_checkout(checks, site)  # A team's plan is its owner's: Pro has 5 seats.
+    complete_checkout(checks, site)  # The team is the customer: Acme is on Pro, 5 seats.
 
     checks.goto("/teams/settings/")
     assert current_team(page) == "Acme", "the checkout kept the current team"

@@ -109,7 +109,8 @@ class StripeServer(stripe_fake.FakeStripe):
         length = int(handler.headers.get("Content-Length") or 0)
         body = handler.rfile.read(length).decode() if length else ""
         # What the fake's callbacks read from a `requests` request: the URL and the form body.
-        request = SimpleNamespace(url=stripe_fake.API + handler.path, body=body)
+        request = SimpleNamespace(url=stripe_fake.API + handler.path, body=body,
+                                  headers=dict(handler.headers))  # fmt: skip
         with self.lock:
             try:
                 status, headers, reply = self.routes.callbacks[method](request)

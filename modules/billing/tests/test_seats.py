@@ -121,10 +121,10 @@ def test_a_failure_is_recorded_shown_and_retried(
     page = client.get(reverse("billing:settings")).text
     assert "The new seat count has not reached Stripe yet" in page
 
-    # Not due yet: the command leaves it for later.
+    # Not due yet: the command leaves it for later, and says so.
     catalog.failing_post_status = None
     call_command("sync_seats")
-    assert "up to date" in capsys.readouterr().out
+    assert "Nothing due: 1 seat count(s) wait for a retry" in capsys.readouterr().out
     assert SeatSync.objects.get(team=subscribed).pending
 
     SeatSync.objects.filter(team=subscribed).update(retry_at=timezone.now())
@@ -229,3 +229,42 @@ def test_the_plan_is_the_current_teams(subscribed, client, user):
     assert "<dd>Pro <span" in client.get(reverse("billing:settings")).text
     work_in(client, teams.ensure_personal_team(user))
     assert "<dd>Free</dd>" in client.get(reverse("billing:settings")).text
+
+
+def _addon_price(catalog):
+    from djstripe.models import Price
+
+    from quickscale_modules.payments.tests.stripe_fake import fixture
+
+    product = fixture("product_pro")
+    product.update(id="prod_QsAddon0000001", name="Extra storage", metadata={})
+    price = fixture("price_pro_month")
+    price.update(id="price_QsAddon0000001", product=product["id"], lookup_key=None)
+    catalog.add(product, price)
+    Price.sync_from_stripe_data(price)
+    return price
+
+
+def test_a_subscription_listing_an_add_on_first_keeps_its_plan(client, catalog, acme, user):
+    """Red team: a subscription made in the Stripe dashboard as [add-on, Pro] read as Free."""
+    from quickscale_modules.billing import selectors
+
+    add_customer(catalog, acme)
+    data = subscription(catalog, user)
+    plan_item = data["items"]["data"][0]
+    addon_item = dict(plan_item, id="si_QsAddonItem00001", price=_addon_price(catalog))
+    data["items"]["data"] = [addon_item, plan_item]
+    catalog.add(data)
+
+    assert deliver(client, event("customer.subscription.created", data)).status_code == 200
+
+    assert selectors.billing_state(acme).plan_key == "pro"
+
+
+def test_a_subscription_item_without_a_price_is_left_alone(per_seat, subscribed, catalog):
+    """Red team: the webhook's check read item.price.product without a guard (a 500)."""
+    SubscriptionItem.objects.update(price=None)
+
+    seats.check_subscription("cus_QsCustomer00001")
+
+    assert quantity_sent(catalog) == []

@@ -11,12 +11,21 @@ def link_customers_to_personal_teams(apps, schema_editor):
     Membership = apps.get_model("quickscale_core", "Membership")
     TeamCustomer = apps.get_model("quickscale_payments", "TeamCustomer")
     taken = set()
-    # Customers still in use first, newest first: a user holds one per mode in dj-stripe, but
-    # a purged one may sit beside it; the first one of each (team, mode) wins.
+    Subscription = apps.get_model("djstripe", "Subscription")
+    # dj-stripe allows several customers per user and mode (a purged one, an empty newer
+    # one): the one paying for an open subscription wins, then those still in use, newest
+    # first. The first one of each (team, mode) is linked; the others stay unlinked.
+    paying = Subscription.objects.using(alias).filter(
+        customer_id=models.OuterRef("id"),  # dj-stripe keys foreign keys on Stripe ids.
+        stripe_data__status__in=["active", "trialing", "past_due", "unpaid", "incomplete", "paused"],
+    )
     customers = (
         Customer.objects.using(alias)
         .filter(subscriber__isnull=False)
-        .order_by(models.F("date_purged").asc(nulls_first=True), "-created", "-pk")
+        .annotate(paying=models.Exists(paying))
+        .order_by(
+            "-paying", models.F("date_purged").asc(nulls_first=True), "-created", "-pk"
+        )
     )
     for customer in customers:
         membership = (

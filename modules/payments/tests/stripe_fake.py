@@ -171,7 +171,7 @@ class FakeStripe:
         return self._reply(200, {"id": object_id, "object": obj["object"], "deleted": True})
 
     def _post(self, request):
-        key = request.headers.get("Idempotency-Key")
+        key = (getattr(request, "headers", None) or {}).get("Idempotency-Key")
         if key:
             self.idempotency_keys.append(key)
             if key in self.idempotent:

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import F
 
 from quickscale_modules.billing import seats
+from quickscale_modules.billing.models import SeatSync
 
 
 class Command(BaseCommand):
@@ -12,7 +14,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         outcomes = seats.sync_due()
         if not outcomes:
-            self.stdout.write("Every seat count is up to date in Stripe.")
+            waiting = SeatSync.objects.filter(synced_version__lt=F("version"))
+            nxt = waiting.order_by("retry_at").values_list("retry_at", flat=True).first()
+            if nxt is None:
+                self.stdout.write("Every seat count is up to date in Stripe.")
+            else:
+                self.stdout.write(
+                    f"Nothing due: {waiting.count()} seat count(s) wait for a retry, the next "
+                    f"at {nxt:%Y-%m-%d %H:%M} UTC."
+                )
             return
         summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items()))
         self.stdout.write(f"Seat counts: {summary}.")
