@@ -1,7 +1,8 @@
 """Issue 16, "Adding it to a live project": the teams module added to, then removed from, a
 project generated before teams existed, with users, a Stripe customer, todo lists and an API
-key in its database; the customer moves to its user's personal team. One project serves both tests (the removal starts where the addition
-ends), because each generation and update costs a minute of the update tier.
+key in its database; the customer moves to its user's personal team. One project serves both
+tests (the removal starts where the addition ends), because each generation and update costs
+a minute of the update tier.
 """
 
 from __future__ import annotations
