@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from quickscale_core.team_access import team_allows, team_permission_required
 from quickscale_modules.payments import selectors as payments
+from quickscale_modules.payments.views import checkout_team
 
 from . import selectors, services
 from .models import SeatSync
@@ -59,7 +60,8 @@ def subscribe(request: HttpRequest, price_id: str) -> HttpResponse:
             request.team,
             price,
             buyer=request.user,
-            success_url=f"{success_url}?session_id={{CHECKOUT_SESSION_ID}}",
+            # The team rides along: the buyer may switch teams before Stripe returns.
+            success_url=f"{success_url}?session_id={{CHECKOUT_SESSION_ID}}&team={request.team.pk}",
             cancel_url=request.build_absolute_uri(reverse("billing:cancel")),
         )
     except services.AlreadySubscribed as subscribed:
@@ -74,7 +76,7 @@ def subscribe(request: HttpRequest, price_id: str) -> HttpResponse:
         return redirect("billing:settings")
     except services.CheckoutAwaitingConfirmation as pending:
         messages.info(request, "Your payment went through: we are confirming your subscription.")
-        query = urlencode({"session_id": pending.session_id})
+        query = urlencode({"session_id": pending.session_id, "team": request.team.pk})
         return redirect(f"{reverse('billing:success')}?{query}")
     return redirect(session.url)
 
@@ -85,8 +87,9 @@ def success(request: HttpRequest) -> HttpResponse:
     session_id = request.GET.get("session_id", "")
     if not CHECKOUT_SESSION_ID.fullmatch(session_id):
         session_id = ""  # not a Stripe id (cs_...): nothing to look up, never a query with NUL
-    state = selectors.checkout_state(request.team, session_id) if session_id else "pending"
-    context = {"state": state, "billing_state": selectors.billing_state(request.team)}
+    team = checkout_team(request, session_id) if session_id else request.team
+    state = selectors.checkout_state(team, session_id) if session_id else "pending"
+    context = {"state": state, "billing_state": selectors.billing_state(team), "team": team}
     return render(request, "quickscale_billing/success.html", context)
 
 

@@ -68,6 +68,16 @@ def existing_customer(subject: Any) -> Customer | None:
     ).first()
 
 
+def session_team(session_id: str) -> Team | None:
+    """The team whose customer started checkout session `session_id`, once a webhook has
+    stored the session; None before, or for a session of no team."""
+    session = (
+        Session.objects.filter(id=session_id).select_related("customer__team_link__team").first()
+    )
+    link = getattr(session.customer, "team_link", None) if session and session.customer else None
+    return link.team if link is not None else None
+
+
 def customers_to_purge(team: Team) -> list[Customer]:
     """The team's customers still linked to a customer in Stripe (every mode)."""
     return list(Customer.objects.filter(team_link__team=team, date_purged__isnull=True))

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 from djstripe.models.webhooks import get_remote_ip
 from djstripe.views import ProcessWebhookView
 
+from quickscale_core import teams
+from quickscale_core.models import Team
 from quickscale_core.team_access import team_allows, team_permission_required
 
 from . import selectors, services
@@ -106,6 +108,8 @@ def buy(request: HttpRequest, price_id: str) -> HttpResponse:
     if price is None:
         raise Http404("Not a one-time price on sale.")
     receipt_url = request.build_absolute_uri(reverse("payments:receipt", args=["SESSION"]))
+    # The team rides along: the buyer may switch teams in another tab before Stripe returns.
+    receipt_url = f"{receipt_url}?team={request.team.pk}"
     session = services.create_checkout_session(
         request.team,
         price,
@@ -118,10 +122,24 @@ def buy(request: HttpRequest, price_id: str) -> HttpResponse:
     return redirect(session.url)
 
 
+def checkout_team(request: HttpRequest, session_id: str):
+    """The team a checkout was for: the session's (once Stripe's webhook stored it) or the
+    `team` of the return URL, if the signed-in user is a member of it; else request.team.
+    Checkout can return after the buyer switched teams in another tab."""
+    team = selectors.session_team(session_id)
+    if team is None:
+        wanted = request.GET.get("team", "")
+        if wanted.isascii() and wanted.isdigit() and len(wanted) < 19:
+            team = Team.objects.filter(pk=int(wanted)).first()
+    if team is not None and teams.membership(request.user, team) is not None:
+        return team
+    return request.team
+
+
 @login_required
 def receipt(request: HttpRequest, session_id: str) -> HttpResponse:
     """Where Checkout returns after payment: the receipt once Stripe's webhook confirms it."""
-    found = selectors.receipt(request.team, session_id)
+    found = selectors.receipt(checkout_team(request, session_id), session_id)
     if found is None:
         raise Http404("No such purchase.")
     return render(request, "quickscale_payments/receipt.html", {"receipt": found})

@@ -268,3 +268,21 @@ def test_a_subscription_item_without_a_price_is_left_alone(per_seat, subscribed,
     seats.check_subscription("cus_QsCustomer00001")
 
     assert quantity_sent(catalog) == []
+
+
+def test_the_success_page_follows_the_checkouts_team(client, catalog, acme, user):
+    """Red team: switching teams while Checkout was open left "Confirming…" for ever."""
+    from quickscale_modules.payments.tests.stripe_fake import fixture
+
+    add_customer(catalog, acme)
+    session = fixture("checkout_session_subscription", team=str(acme.pk))
+    catalog.add(session)
+    subscription(catalog, user)
+    assert deliver(client, event("checkout.session.completed", session)).status_code == 200
+    client.force_login(user)
+    work_in(client, teams.ensure_personal_team(user))
+
+    page = client.get(f"{reverse('billing:success')}?session_id={session['id']}").text
+
+    assert "Confirming your subscription" not in page
+    assert "You're on Pro" in page

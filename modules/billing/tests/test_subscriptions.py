@@ -38,6 +38,7 @@ def test_subscribe_starts_checkout_in_subscription_mode(member, catalog, user):
     assert checkout["subscription_data[metadata][plan]"] == "pro"
     assert checkout["success_url"] == (
         "http://testserver/billing/checkout/success/?session_id={CHECKOUT_SESSION_ID}"
+        f"&team={personal_team_id(user)}"
     )
     assert checkout["cancel_url"] == "http://testserver/billing/checkout/cancelled/"
     assert response.status_code == 302
@@ -115,7 +116,8 @@ def test_subscribe_after_paying_waits_for_the_webhook(member, catalog, customer,
 
     assert len(catalog.requests("POST", "/v1/checkout/sessions")) == 1
     assert response.status_code == 302
-    assert response.url == f"{reverse('billing:success')}?session_id={session['id']}"
+    team = personal_team_id(user)
+    assert response.url == f"{reverse('billing:success')}?session_id={session['id']}&team={team}"
 
 
 def test_an_incomplete_newer_subscription_does_not_hide_the_active_one(

@@ -96,7 +96,9 @@ def test_buy_creates_a_customer_for_the_team_and_a_checkout_session(member, cata
     assert checkout["metadata[quickscale_team]"] == str(team.pk)
     assert checkout["metadata[quickscale_buyer]"] == str(user.pk)
     assert checkout["payment_intent_data[metadata][price]"] == CREDITS
-    assert checkout["success_url"] == "http://testserver/payments/receipt/{CHECKOUT_SESSION_ID}/"
+    assert checkout["success_url"] == (
+        f"http://testserver/payments/receipt/{{CHECKOUT_SESSION_ID}}/?team={team.pk}"
+    )
     assert checkout["cancel_url"] == "http://testserver/payments/cancelled/"
     assert response.status_code == 302
     assert response.url.startswith("https://checkout.stripe.com/c/pay/cs_test_")

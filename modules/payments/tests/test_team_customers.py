@@ -7,9 +7,11 @@ import importlib
 import pytest
 from django.apps import apps
 from django.db import connection
+from django.urls import reverse
 from djstripe.models import Customer, Subscription
 
 from quickscale_core import teams
+from quickscale_core.testing import work_in
 from quickscale_modules.payments import services
 from quickscale_modules.payments.models import TeamCustomer
 
@@ -87,3 +89,55 @@ def test_the_migration_moves_the_paying_customer_to_the_personal_team(client, ca
 
     link = TeamCustomer.objects.get()
     assert (link.customer, link.team) == (paying, teams.ensure_personal_team(user))
+
+
+@pytest.fixture
+def paid_by_acme(client, catalog, user):
+    """Acme (a team `user` owns) paid a one-time checkout; the webhook arrived."""
+    acme = teams.create_team(user, "Acme")
+    from .stripe_fake import add_customer
+
+    add_customer(catalog, acme)
+    catalog.add(
+        fixture("payment_intent", team=str(acme.pk)),
+        fixture("charge"),
+        fixture("checkout_session_payment", team=str(acme.pk)),
+    )
+    session = catalog.objects["cs_test_QsPaymentSession0001"]
+    assert deliver(client, event("checkout.session.completed", session)).status_code == 200
+    return acme
+
+
+def test_the_receipt_shows_after_switching_teams_during_checkout(client, paid_by_acme, user):
+    """Red team: the buyer switched to their personal team in another tab while paying for
+    Acme; their own receipt answered 404."""
+    client.force_login(user)
+    work_in(client, teams.ensure_personal_team(user))
+
+    page = client.get(reverse("payments:receipt", args=["cs_test_QsPaymentSession0001"]))
+
+    assert page.status_code == 200
+    assert "Thank you for your purchase" in page.text
+
+
+def test_a_receipt_of_a_team_one_is_not_in_stays_hidden(client, paid_by_acme, django_user_model):
+    outsider = django_user_model.objects.create_user(email="outsider@example.com")
+    client.force_login(outsider)
+    url = reverse("payments:receipt", args=["cs_test_QsPaymentSession0001"])
+
+    assert client.get(url).status_code == 404
+    assert client.get(f"{url}?team={paid_by_acme.pk}").status_code == 404
+
+
+def test_a_pending_receipt_follows_the_team_of_its_return_url(client, catalog, user):
+    acme = teams.create_team(user, "Acme")
+    from .stripe_fake import add_customer
+
+    add_customer(catalog, acme)  # Acme has a customer; the personal team has none.
+    client.force_login(user)
+    work_in(client, teams.ensure_personal_team(user))
+    url = reverse("payments:receipt", args=["cs_test_QsNotSyncedYet01"])
+
+    assert client.get(url).status_code == 404  # Not the personal team's checkout.
+    assert "Confirming your payment" in client.get(f"{url}?team={acme.pk}").text
+    assert client.get(f"{url}?team=%C2%B2").status_code == 404  # "²": no team, no 500.
