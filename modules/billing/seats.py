@@ -19,7 +19,6 @@ Pending invitations hold a seat against the plan's "seats" limit but are not bil
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 import stripe
 from django.conf import settings
@@ -36,10 +35,6 @@ from . import selectors
 from .models import SeatSync
 
 logger = logging.getLogger(__name__)
-
-# Delay before retrying a failed sync: doubles from one minute, at most six hours.
-_FIRST_RETRY = timedelta(minutes=1)
-_LONGEST_RETRY = timedelta(hours=6)
 
 
 def seat_count(team: Team) -> int:
@@ -96,8 +91,7 @@ def sync(team_id: int) -> str:
         except (stripe.StripeError, payments.PaymentsNotConfigured) as error:
             row.attempts += 1
             row.last_error = str(error)[:2000] or error.__class__.__name__
-            delay = min(_FIRST_RETRY * 2 ** (row.attempts - 1), _LONGEST_RETRY)
-            row.retry_at = timezone.now() + delay
+            row.retry_at = timezone.now() + payments.retry_delay(row.attempts)
             row.save(update_fields=["attempts", "last_error", "retry_at", "updated_at"])
             logger.warning(
                 "Seat count of team %s not sent to Stripe (attempt %s, retry at %s): %s",

@@ -30,3 +30,32 @@ class TeamCustomer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} bills {self.team}"
+
+
+class CustomerPurge(models.Model):
+    """A customer of a deleted team, to delete in Stripe (which cancels its subscriptions).
+
+    Written in the team deletion's transaction and carried out once it commits, so a
+    deletion that fails leaves billing untouched, and Stripe being down or the keys missing
+    never blocks a deletion: failures wait here, with a growing delay, for `manage.py
+    purge_customers` (QuickScale's docs/modules/payments.md, "Deleting teams and accounts").
+    """
+
+    customer = models.OneToOneField(
+        # Not "purge": that is dj-stripe's Customer.purge(), which deletes it in Stripe.
+        "djstripe.Customer",
+        on_delete=models.CASCADE,
+        related_name="quickscale_purge",
+    )
+    team_name = models.CharField(max_length=100)  # For people reading the admin.
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "customer to delete in Stripe"
+        verbose_name_plural = "customers to delete in Stripe"
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} of the deleted team {self.team_name}"

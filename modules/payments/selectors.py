@@ -15,9 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from djstripe.models import Charge, Customer, Price, Session
 
 from quickscale_core.models import Team
+
+from .models import CustomerPurge
 
 # The customer's Stripe metadata key holding the team's id (the team is the customer).
 TEAM_METADATA_KEY = "quickscale_team"
@@ -64,7 +67,10 @@ def existing_customer(subject: Any) -> Customer | None:
     if team is None:
         return None
     return Customer.objects.filter(
-        team_link__team=team, livemode=settings.STRIPE_LIVE_MODE, date_purged__isnull=True
+        team_link__team=team,
+        livemode=settings.STRIPE_LIVE_MODE,
+        date_purged__isnull=True,
+        quickscale_purge__isnull=True,  # Not one of a team being deleted.
     ).first()
 
 
@@ -81,6 +87,13 @@ def session_team(session_id: str) -> Team | None:
 def customers_to_purge(team: Team) -> list[Customer]:
     """The team's customers still linked to a customer in Stripe (every mode)."""
     return list(Customer.objects.filter(team_link__team=team, date_purged__isnull=True))
+
+
+def purges_due() -> list[int]:
+    """Ids of CustomerPurge rows whose (first or next) attempt is due."""
+    now = timezone.now()
+    rows = CustomerPurge.objects.exclude(retry_at__gt=now).order_by("retry_at", "pk")
+    return list(rows.values_list("pk", flat=True))
 
 
 def active_prices() -> list[Price]:

@@ -7,6 +7,8 @@ Reads (prices, receipts, purchases, whether Stripe is configured) are in selecto
 
 from __future__ import annotations
 
+import logging
+from datetime import timedelta
 from typing import Any
 
 import stripe
@@ -14,13 +16,14 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from djstripe.models import Customer, Price, WebhookEndpoint
 
 from quickscale_core.models import Team
 from quickscale_core.roles import OWNER
 
 from . import selectors
-from .models import TeamCustomer
+from .models import CustomerPurge, TeamCustomer
 
 # The reads moved to selectors.py; code written against services.<name> keeps working.
 from .selectors import (  # noqa: F401
@@ -32,6 +35,8 @@ from .selectors import (  # noqa: F401
     purchases,
     receipt,
 )
+
+logger = logging.getLogger(__name__)
 
 # The checkout metadata key holding who paid (the signed-in user); the team is the customer.
 BUYER_METADATA_KEY = "quickscale_buyer"
@@ -214,18 +219,61 @@ def refund(payment_intent_id: str, amount: int | None = None, reason: str = "") 
     return stripe.Refund.create(**params, **stripe_options())
 
 
-def purge_customers(team: Team) -> None:
-    """Delete the team's customers in Stripe, which cancels their subscriptions.
+def retry_delay(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failure of a Stripe call that is retried
+    later: doubling from one minute, at most six hours."""
+    return min(timedelta(minutes=1) * 2 ** (max(attempts, 1) - 1), timedelta(hours=6))
 
-    Raises PaymentsNotConfigured when the team has a customer and the Stripe keys are gone:
-    called while the team is deleted, that keeps the team rather than an unpaid subscription.
-    """
-    customers = selectors.customers_to_purge(team)
-    if not customers:
-        return
-    stripe_options()  # Raises PaymentsNotConfigured when the keys are gone.
-    for customer in customers:
-        customer.purge()  # Deletes the customer in Stripe, then unlinks the local record.
+
+def schedule_purge(team: Team) -> None:
+    """The team is being deleted: record its customers for deletion in Stripe (which cancels
+    their subscriptions), carried out once the deletion commits. A deletion that rolls back
+    takes the records with it; a Stripe failure after the commit is kept for
+    `manage.py purge_customers`. Stripe keeps its record of past payments and invoices."""
+    ids = [
+        CustomerPurge.objects.get_or_create(
+            customer=customer, defaults={"team_name": team.name[:100]}
+        )[0].pk
+        for customer in selectors.customers_to_purge(team)
+    ]
+    if ids:
+        transaction.on_commit(lambda: [purge_customer(pk) for pk in ids])
+
+
+def purge_customer(purge_id: int) -> str:
+    """Delete a recorded customer (CustomerPurge) in Stripe now. Returns "purged", "failed"
+    (kept, with the error and when to retry) or "gone" (done by someone else)."""
+    row = CustomerPurge.objects.select_related("customer").filter(pk=purge_id).first()
+    if row is None:
+        return "gone"
+    try:
+        stripe_options()  # Raises PaymentsNotConfigured when the keys are gone.
+        row.customer.purge()  # Deletes the customer in Stripe ("no such customer" is fine).
+    except (stripe.StripeError, PaymentsNotConfigured) as error:
+        row.attempts += 1
+        row.last_error = str(error)[:2000] or error.__class__.__name__
+        row.retry_at = timezone.now() + retry_delay(row.attempts)
+        row.save(update_fields=["attempts", "last_error", "retry_at"])
+        logger.error(
+            "Stripe customer %s of the deleted team %s is not deleted yet (attempt %s): %s. "
+            "Its subscriptions keep running until `manage.py purge_customers` succeeds.",
+            row.customer.id,
+            row.team_name,
+            row.attempts,
+            row.last_error,
+        )
+        return "failed"
+    row.delete()
+    return "purged"
+
+
+def purge_due() -> dict[str, int]:
+    """Retry every due customer deletion (`manage.py purge_customers`); counts by outcome."""
+    outcomes: dict[str, int] = {}
+    for purge_id in selectors.purges_due():
+        outcome = purge_customer(purge_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
 
 
 def webhook_signature_is_valid(body: bytes, signature: str, endpoint: WebhookEndpoint) -> bool:

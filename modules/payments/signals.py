@@ -14,12 +14,11 @@ def purge_stripe_customer(sender, instance, **kwargs):
 
     A user's personal team is deleted with the user (quickscale_core.signals), and a shared
     team when its last member goes, so deleting an account ends the billing it alone paid for;
-    a team others are still in keeps its plan. Runs inside the deletion's transaction: if
-    Stripe refuses, nothing is deleted, so nobody keeps being billed for a team that no longer
-    exists. Stripe keeps its own record of past payments and invoices, as accounting law
-    requires.
+    a team others are still in keeps its plan. The customer is deleted in Stripe once the
+    deletion commits (services.schedule_purge): a deletion that fails cancels nothing, and
+    Stripe being unreachable never blocks one (it is retried).
     """
-    services.purge_customers(instance)
+    services.schedule_purge(instance)
 
 
 @receiver(webhook_pre_validate, dispatch_uid="payments_ignore_debug_webhook_secret")

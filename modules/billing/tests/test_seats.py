@@ -195,10 +195,13 @@ def test_a_subscription_that_arrives_with_a_stale_count_is_corrected(
     assert quantity_sent(catalog) == [2]
 
 
-def test_deleting_a_team_does_not_touch_its_seats(per_seat, subscribed, catalog, join):
+def test_deleting_a_team_does_not_touch_its_seats(
+    per_seat, subscribed, catalog, join, django_capture_on_commit_callbacks
+):
     join(subscribed, "ada@example.com")
 
-    subscribed.delete()  # Purges the customer, which cancels the subscription.
+    with django_capture_on_commit_callbacks(execute=True):
+        subscribed.delete()  # Purges the customer, which cancels the subscription.
 
     assert quantity_sent(catalog) == [2]
     assert catalog.requests("DELETE", "/v1/customers/cus_QsCustomer00001") == [{}]

@@ -87,5 +87,33 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.CreateModel(
+            name="CustomerPurge",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("team_name", models.CharField(max_length=100)),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("retry_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "customer",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quickscale_purge",
+                        to="djstripe.customer",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "customer to delete in Stripe",
+                "verbose_name_plural": "customers to delete in Stripe",
+            },
+        ),
         migrations.RunPython(link_customers_to_personal_teams, migrations.RunPython.noop),
     ]

@@ -1,4 +1,5 @@
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 from djstripe.models import Customer
@@ -6,10 +7,13 @@ from djstripe.models import Customer
 from quickscale_core import teams
 from quickscale_core.models import Membership, Team
 from quickscale_modules.payments import selectors, services
+from quickscale_modules.payments.models import CustomerPurge
 
 from .stripe_fake import add_customer, deliver, event, fixture, personal_team_id
 
 pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery-staple"
 CREDITS = "price_QsCredits00001"
 
 
@@ -239,15 +243,18 @@ def test_refund_command_refuses_other_ids(stripe_settings):
         call_command("payments_refund", "ch_QsCharge000000001")
 
 
-def test_deleting_a_user_deletes_their_personal_teams_stripe_customer(catalog, user):
+def test_deleting_a_user_deletes_their_personal_teams_stripe_customer(
+    catalog, user, django_capture_on_commit_callbacks
+):
     customer = add_customer(catalog, user)
 
-    user.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        user.delete()
 
     assert catalog.requests("DELETE", f"/v1/customers/{customer.id}") == [{}]
     customer.refresh_from_db()
     assert customer.date_purged is not None
-    assert not Team.objects.exists()
+    assert not Team.objects.exists() and not CustomerPurge.objects.exists()
 
 
 def test_a_team_others_are_in_keeps_its_customer_when_its_owner_goes(
@@ -265,22 +272,66 @@ def test_a_team_others_are_in_keeps_its_customer_when_its_owner_goes(
     assert customer.date_purged is None and customer.team_link.team == team
 
 
-def test_deleting_a_team_deletes_its_stripe_customer(catalog, user):
+def test_deleting_a_team_deletes_its_stripe_customer(
+    catalog, user, django_capture_on_commit_callbacks
+):
     team = teams.create_team(user, "Acme")
     customer = add_customer(catalog, team)
 
-    team.delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        team.delete()
 
     assert catalog.requests("DELETE", f"/v1/customers/{customer.id}") == [{}]
 
 
-def test_user_deletion_stops_when_stripe_keys_are_gone(catalog, user, settings):
-    add_customer(catalog, user)
-    settings.STRIPE_SECRET_KEY = ""
+def test_a_deletion_that_fails_cancels_nothing(catalog, user, django_capture_on_commit_callbacks):
+    """Red team: customers were deleted in Stripe inside the deletion's transaction, so one
+    that failed later (another customer, any error) left a team without its subscription."""
+    team = teams.create_team(user, "Acme")
+    add_customer(catalog, team)
 
-    with pytest.raises(services.PaymentsNotConfigured), transaction.atomic():
-        user.delete()
-    assert Team.objects.filter(memberships__user=user).exists()
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        Team.objects.get(pk=team.pk).delete()
+        raise RuntimeError("something after the team failed")
+
+    assert not callbacks
+    assert not catalog.requests("DELETE", "/v1/customers/cus_QsCustomer00001")
+    assert Team.objects.filter(pk=team.pk).exists() and not CustomerPurge.objects.exists()
+    assert selectors.existing_customer(team) is not None
+
+
+def test_stripe_being_down_never_blocks_a_deletion_and_is_retried(
+    catalog, user, settings, client, django_capture_on_commit_callbacks, caplog, capsys
+):
+    """Red team: with the keys gone (or Stripe down) deleting an account answered 500."""
+    customer = add_customer(catalog, user)
+    settings.STRIPE_SECRET_KEY = ""
+    client.force_login(user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_delete"), {"password": PASSWORD})
+
+    assert response.status_code == 302
+    assert not type(user).objects.filter(pk=user.pk).exists()
+    purge = CustomerPurge.objects.get(customer=customer)
+    assert purge.attempts == 1 and "STRIPE_SECRET_KEY" in purge.last_error
+    assert "keep running until `manage.py purge_customers`" in caplog.text
+
+    settings.STRIPE_SECRET_KEY = "sk_test_" + "Qs4mPl3K3y0nlyF0rT3sts00"
+    call_command("purge_customers")
+    assert "Nothing due: 1 customer(s) wait" in capsys.readouterr().out
+    CustomerPurge.objects.update(retry_at=None)
+    call_command("purge_customers")
+
+    assert "1 purged" in capsys.readouterr().out
+    assert catalog.requests("DELETE", f"/v1/customers/{customer.id}") == [{}]
+    assert not CustomerPurge.objects.exists()
+    customer.refresh_from_db()
+    assert customer.date_purged is not None
 
 
 @pytest.mark.parametrize("path", ["/payments/receipt/%00/", "/payments/receipt/cs_1%00/"])
