@@ -7,4 +7,5 @@ class BillingConfig(AppConfig):
     verbose_name = "Billing"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (seat counts follow membership changes)
+        # Seat counts follow membership changes; the settings are checked by manage.py check.
+        from . import checks, signals  # noqa: F401

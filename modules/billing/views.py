@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from quickscale_core.team_access import team_allows, team_permission_required
 from quickscale_modules.payments import selectors as payments
-from quickscale_modules.payments.views import checkout_team
+from quickscale_modules.payments.views import checkout_team, stripe_unavailable_goes_to
 
 from . import selectors, services
 from .models import SeatSync
@@ -45,6 +45,7 @@ def pricing(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @team_permission_required("billing.manage")
+@stripe_unavailable_goes_to("billing:pricing")
 def subscribe(request: HttpRequest, price_id: str) -> HttpResponse:
     """Send the user to Stripe Checkout (subscription mode) for a plan's price, paid by the
     current team."""
@@ -101,6 +102,7 @@ def cancel(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @team_permission_required("billing.manage")
+@stripe_unavailable_goes_to("billing:settings")
 def portal(request: HttpRequest) -> HttpResponse:
     """Open the Stripe Customer Portal: plan changes, payment methods, invoices, cancellation."""
     if not payments.is_configured():

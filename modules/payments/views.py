@@ -1,5 +1,7 @@
 import logging
+from functools import wraps
 
+import stripe
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -97,8 +99,33 @@ def purchases(request: HttpRequest) -> HttpResponse:
     return render(request, "quickscale_payments/purchases.html", context)
 
 
+def stripe_unavailable_goes_to(url_name: str):
+    """View decorator: when Stripe fails (down, a network error, an account setting missing
+    such as the Customer Portal's), say so and go back to `url_name` instead of a 500.
+    Logged at ERROR level, so the site's admins hear of it."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except stripe.StripeError as error:
+                logger.error("Stripe refused or did not answer: %s", error, exc_info=True)
+                messages.error(
+                    request,
+                    "Stripe could not be reached or refused the request: nothing was charged. "
+                    "Please try again in a minute.",
+                )
+                return redirect(url_name)
+
+        return wrapped
+
+    return decorator
+
+
 @require_POST
 @team_permission_required("billing.manage")
+@stripe_unavailable_goes_to("payments:purchases")
 def buy(request: HttpRequest, price_id: str) -> HttpResponse:
     """Send the user to Stripe Checkout for a one-time price, paid by the current team."""
     if not selectors.is_configured():

@@ -3,7 +3,7 @@ follows its member count (seats.py), reliably: in order, idempotent, retried aft
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from djstripe.models import SubscriptionItem
 
@@ -289,3 +289,44 @@ def test_the_success_page_follows_the_checkouts_team(client, catalog, acme, user
 
     assert "Confirming your subscription" not in page
     assert "You're on Pro" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "back_to"),
+    [
+        (reverse_lazy("billing:subscribe", args=[MONTHLY]), reverse_lazy("billing:pricing")),
+        (reverse_lazy("billing:portal"), reverse_lazy("billing:settings")),
+        (reverse_lazy("payments:buy", args=["price_QsCredits00001"]), "/payments/"),
+    ],
+)
+def test_stripe_failing_says_so_instead_of_a_500(catalog, client, user, url, back_to):
+    """New user: with Stripe unreachable, Subscribe answered 500."""
+    add_customer(catalog, user)
+    catalog.failing_post_status = 500
+    client.force_login(user)
+
+    response = client.post(url, follow=True)
+
+    assert response.redirect_chain[-1][0] == str(back_to)
+    assert "Stripe could not be reached or refused the request" in response.text
+
+
+def test_a_misspelt_proration_setting_is_an_error_of_manage_py_check(settings):
+    from quickscale_modules.billing import checks
+
+    assert checks.seat_proration_is_known(None) == []
+    settings.BILLING_SEAT_PRORATION = "create_proration"
+
+    [error] = checks.seat_proration_is_known(None)
+
+    assert error.id == "quickscale_billing.E001" and "'create_proration'" in error.msg
+
+
+def test_per_seat_must_be_a_switch(settings):
+    from quickscale_modules.billing import checks
+
+    settings.BILLING_PLANS = {"pro": {"per_seat": "yes", "features": [], "limits": {}}}
+
+    [error] = checks.per_seat_is_a_switch(None)
+
+    assert error.id == "quickscale_billing.E002" and '"pro"' in error.msg
