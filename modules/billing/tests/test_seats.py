@@ -9,7 +9,7 @@ from djstripe.models import SubscriptionItem
 
 from quickscale_core import teams
 from quickscale_core.models import Membership
-from quickscale_core.testing import work_in
+from quickscale_core.testing import skip_if_overridden, work_in
 from quickscale_modules.billing import seats
 from quickscale_modules.billing.models import SeatSync
 from quickscale_modules.payments.tests.stripe_fake import add_customer, deliver, event, subscription
@@ -330,3 +330,26 @@ def test_per_seat_must_be_a_switch(settings):
     [error] = checks.per_seat_is_a_switch(None)
 
     assert error.id == "quickscale_billing.E002" and '"pro"' in error.msg
+
+
+def test_members_who_cannot_pay_are_told_whom_to_ask(join, client, user):
+    """New user: the dashboard and account cards offered members an upgrade they cannot buy."""
+    skip_if_overridden("quickscale_billing/partials/dashboard_card.html")
+    team = teams.create_team(user, "Free team")
+    membership = join(team, "ada@example.com")
+    client.force_login(membership.user)
+    work_in(client, team)
+
+    dashboard = client.get(reverse("dashboard")).text
+    account = client.get(reverse("account_settings")).text
+    pricing = client.get(reverse("billing:pricing")).text
+
+    assert "Plan of Free team: Free" in dashboard
+    assert "Ask an owner or admin of Free team to upgrade." in dashboard
+    assert "The plan of Free team." in account
+    assert f'href="{reverse("billing:pricing")}">Upgrade' not in account
+    assert "Plans for Free team: every member gets what the plan includes." in pricing
+    client.force_login(user)
+    work_in(client, team)
+    upgrade = f'href="{reverse("billing:pricing")}">Upgrade'
+    assert upgrade in client.get(reverse("account_settings")).text

@@ -7,6 +7,8 @@
     {% page_url "pricing" as pricing_url %}        a named page's URL, "" when none is installed
     {% team_field %}                               in a POST form of team data: the team the page
                                                    shows, so a switch in another tab refuses it
+    {% team_can "billing.manage" as can_manage %}  whether the user's role in the current team
+                                                   allows an action (quickscale_core/roles.py)
 
 What each point holds is declared in the manifests (quickscale_core/extensions.py).
 """
@@ -18,6 +20,7 @@ from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
 
 from quickscale_core import extensions
+from quickscale_core.team_access import team_allows
 
 register = template.Library()
 
@@ -52,6 +55,14 @@ def render_contributions(context, point: str) -> SafeString:
 @register.simple_tag
 def page_url(name: str) -> str:
     return extensions.page_url(name)
+
+
+@register.simple_tag(takes_context=True)
+def team_can(context, action: str) -> bool:
+    """Whether the signed-in user's role in request.team allows `action` (roles.py):
+    {% team_can "billing.manage" as can_manage %}."""
+    request = context.get("request")
+    return request is not None and team_allows(request, action)
 
 
 @register.simple_tag(takes_context=True)
