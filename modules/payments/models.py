@@ -19,6 +19,9 @@ class TeamCustomer(models.Model):
     )
     # The customer's mode (test or live): a team has at most one customer in each.
     livemode = models.BooleanField()
+    # The email we gave the customer (an owner's). While Stripe still has it, it follows the
+    # team's owner; once someone changes it (a finance address in the portal), it is theirs.
+    contact_email = models.EmailField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -129,8 +129,55 @@ def customer_for(subject: Any, contact: AbstractBaseUser | None = None) -> Custo
             **options,
         )
         customer = Customer.sync_from_stripe_data(data, api_key=options["api_key"])
-        TeamCustomer.objects.create(team=team, customer=customer, livemode=livemode)
+        TeamCustomer.objects.create(
+            team=team,
+            customer=customer,
+            livemode=livemode,
+            contact_email=contact.email if contact else "",
+        )
     return customer
+
+
+def follow_owner(team_id: int) -> str:
+    """After a team's owners changed (ownership transferred, an owner's account deleted): if
+    its customer's email is still the one we set and no owner has it any more, make it the
+    owner's, so invoices and receipts reach someone in the team. An email someone changed
+    (a finance address set in the Customer Portal) is left alone. Best effort: a failure is
+    logged, and the billing page's portal changes it by hand. Returns what happened."""
+    link = (
+        TeamCustomer.objects.filter(
+            team_id=team_id,
+            livemode=bool(settings.STRIPE_LIVE_MODE),
+            customer__date_purged__isnull=True,
+            customer__quickscale_purge__isnull=True,
+        )
+        .select_related("customer", "team")
+        .first()
+    )
+    if link is None:
+        return "no-customer"
+    current = (link.customer.email or "").lower()
+    if not link.contact_email or current != link.contact_email.lower():
+        return "chosen-by-hand"
+    owners = list(link.team.memberships.filter(role=OWNER).select_related("user").order_by("pk"))
+    owner = owners[0].user if owners else None
+    if owner is None or current in {m.user.email.lower() for m in owners}:
+        return "unchanged"
+    try:
+        options = stripe_options()
+        data = stripe.Customer.modify(link.customer.id, email=owner.email, **options)
+    except (stripe.StripeError, PaymentsNotConfigured) as error:
+        logger.warning(
+            "The Stripe customer %s of team %s still has the email of a former owner: %s",
+            link.customer.id,
+            link.team,
+            error,
+        )
+        return "failed"
+    Customer.sync_from_stripe_data(data, api_key=options["api_key"])
+    link.contact_email = owner.email
+    link.save(update_fields=["contact_email"])
+    return "updated"
 
 
 def link_customer(customer_id: str, team_id: str) -> TeamCustomer | None:

@@ -1,9 +1,10 @@
-from django.db.models.signals import pre_delete
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from djstripe.event_handlers import djstripe_receiver
 from djstripe.signals import webhook_pre_validate
 
-from quickscale_core.models import Team
+from quickscale_core.models import Membership, Team
 
 from . import selectors, services
 
@@ -50,3 +51,14 @@ def link_customer_to_its_team(sender, event, **kwargs):
     team_id = (obj.get("metadata") or {}).get(selectors.TEAM_METADATA_KEY)
     if customer and team_id:
         services.link_customer(customer, team_id)
+
+
+@receiver(post_save, sender=Membership, dispatch_uid="payments_contact_follows_owner_save")
+@receiver(post_delete, sender=Membership, dispatch_uid="payments_contact_follows_owner_delete")
+def contact_follows_owner(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
+    """A role changed or a member left (ownership transferred, an owner's account deleted):
+    once that commits, the customer's email follows the owner (services.follow_owner)."""
+    if created or raw or (update_fields is not None and "role" not in update_fields):
+        return
+    team_id = instance.team_id
+    transaction.on_commit(lambda: services.follow_owner(team_id))

@@ -38,7 +38,10 @@ def link_customers_to_personal_teams(apps, schema_editor):
             continue
         taken.add((membership.team_id, customer.livemode))
         TeamCustomer.objects.using(alias).create(
-            team_id=membership.team_id, customer=customer, livemode=customer.livemode
+            team_id=membership.team_id,
+            customer=customer,
+            livemode=customer.livemode,
+            contact_email=customer.email or "",  # dj-stripe gave it the user's email.
         )
 
 
@@ -61,6 +64,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("livemode", models.BooleanField()),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
                 ("created_at", models.DateTimeField(auto_now_add=True)),
                 (
                     "customer",

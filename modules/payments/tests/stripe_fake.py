@@ -200,6 +200,7 @@ class FakeStripe:
         if path.startswith("/v1/customers/"):
             customer = self.objects[path.rsplit("/", 1)[-1]]
             customer["metadata"].update(metadata)
+            customer.update({k: v for k, v in params.items() if k in ("email", "name")})
             return self._reply(200, customer)
         if path == "/v1/checkout/sessions":
             session_id = f"cs_test_QsCreated{n:012d}"
@@ -364,7 +365,9 @@ def add_customer(catalog, subject, customer_id: str | None = None):
         data["id"] = customer_id
     catalog.add(data)
     customer = Customer.sync_from_stripe_data(data)
-    TeamCustomer.objects.create(team_id=int(team_id), customer=customer, livemode=False)
+    TeamCustomer.objects.create(
+        team_id=int(team_id), customer=customer, livemode=False, contact_email=data["email"]
+    )
     return customer
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from djstripe.models import Customer, Subscription
 
 from quickscale_core import teams
+from quickscale_core.models import Membership
 from quickscale_core.testing import work_in
 from quickscale_modules.payments import services
 from quickscale_modules.payments.models import TeamCustomer
@@ -141,3 +142,56 @@ def test_a_pending_receipt_follows_the_team_of_its_return_url(client, catalog, u
     assert client.get(url).status_code == 404  # Not the personal team's checkout.
     assert "Confirming your payment" in client.get(f"{url}?team={acme.pk}").text
     assert client.get(f"{url}?team=%C2%B2").status_code == 404  # "²": no team, no 500.
+
+
+@pytest.fixture
+def acme_with_heir(catalog, user, django_user_model):
+    """Acme, owned by `user` (its customer has their email), with an admin who would inherit."""
+    acme = teams.create_team(user, "Acme")
+    heir = django_user_model.objects.create_user(email="heir@example.com")
+    Membership.objects.create(team=acme, user=heir, role="admin")
+    customer = services.customer_for(acme)
+    assert catalog.objects[customer.id]["email"] == user.email
+    return acme, customer
+
+
+def test_the_billing_email_follows_the_owner_when_theirs_is_deleted(
+    catalog, user, acme_with_heir, django_capture_on_commit_callbacks
+):
+    """Red team: after the owner deleted their account, Stripe kept emailing them invoices."""
+    acme, customer = acme_with_heir
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user.delete()
+
+    assert Membership.objects.get(team=acme, user__email="heir@example.com").role == "owner"
+    assert catalog.objects[customer.id]["email"] == "heir@example.com"
+    customer.refresh_from_db()
+    assert customer.email == "heir@example.com"
+
+
+def test_the_billing_email_follows_a_transfer(
+    catalog, user, acme_with_heir, django_capture_on_commit_callbacks
+):
+    acme, customer = acme_with_heir
+    heir = Membership.objects.get(team=acme, user__email="heir@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        heir.role = "owner"
+        heir.save(update_fields=["role"])
+        Membership.objects.filter(team=acme, user=user).update(role="admin")
+
+    assert catalog.objects[customer.id]["email"] == "heir@example.com"
+
+
+def test_an_email_chosen_by_hand_stays(
+    catalog, user, acme_with_heir, django_capture_on_commit_callbacks
+):
+    acme, customer = acme_with_heir
+    Customer.objects.filter(pk=customer.pk).update(email="finance@acme.example")  # The portal.
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user.delete()
+
+    assert services.follow_owner(acme.pk) == "chosen-by-hand"
+    assert not catalog.requests("POST", f"/v1/customers/{customer.id}")
