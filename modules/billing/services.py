@@ -96,7 +96,7 @@ def create_subscription_checkout(
     and a checkout paid moments ago whose subscription the webhook has not recorded yet raises
     CheckoutAwaitingConfirmation. Checkouts of one customer start one at a time.
     """
-    customer = payments.customer_for(subject, contact=buyer)
+    customer = payments.customer_for(subject)
     options = payments.stripe_options()
     team = payment_selectors.team_of(subject)
     key = selectors.plan_key(price.product)

@@ -96,7 +96,9 @@ def stripe_options() -> dict[str, str]:
 
 def customer_for(subject: Any, contact: AbstractBaseUser | None = None) -> Customer:
     """The Stripe customer of `subject` (a team, or a user's personal team), created in Stripe
-    on first use, with `contact`'s email (the owner's by default) for receipts.
+    on first use with the owner's email (the billing contact: invoices and receipts go there;
+    `contact`'s only for a team without an owner). The email then follows the owner
+    (follow_owner) until someone changes it in the Customer Portal.
 
     Two requests creating it at once (two tabs) wait on the team's row, so a team gets one
     customer; the Stripe call carries an idempotency key, so a retried request does too.
@@ -118,7 +120,8 @@ def customer_for(subject: Any, contact: AbstractBaseUser | None = None) -> Custo
         replaces = link.customer.id if link is not None else "none"
         if link is not None:
             link.delete()
-        contact = contact or _owner(team)
+        owner = _owner(team)
+        contact = owner or contact
         data = stripe.Customer.create(
             email=contact.email if contact else None,
             name=team.name,
@@ -133,7 +136,7 @@ def customer_for(subject: Any, contact: AbstractBaseUser | None = None) -> Custo
             team=team,
             customer=customer,
             livemode=livemode,
-            contact_email=contact.email if contact else "",
+            contact_email=owner.email if owner else "",
         )
     return customer
 
@@ -199,7 +202,14 @@ def link_customer(customer_id: str, team_id: str) -> TeamCustomer | None:
             ).exists()
         ):
             return None
-        return TeamCustomer.objects.create(team=team, customer=customer, livemode=customer.livemode)
+        owners = team.memberships.filter(role=OWNER, user__email__iexact=customer.email or "")
+        return TeamCustomer.objects.create(
+            team=team,
+            customer=customer,
+            livemode=customer.livemode,
+            # An owner's address follows the owner (follow_owner); any other was chosen.
+            contact_email=customer.email if customer.email and owners.exists() else "",
+        )
 
 
 def _owner(team: Team) -> AbstractBaseUser | None:
@@ -229,7 +239,7 @@ def create_checkout_session(
     """
     team = selectors.team_of(subject)
     buyer = buyer or (subject if team is not subject else None)
-    customer = customer_for(team, contact=buyer)
+    customer = customer_for(team)
     session_metadata = {
         selectors.TEAM_METADATA_KEY: str(team.pk),
         "price": price.id,
@@ -294,24 +304,33 @@ def purge_customer(purge_id: int) -> str:
     if row is None:
         return "gone"
     try:
-        stripe_options()  # Raises PaymentsNotConfigured when the keys are gone.
-        row.customer.purge()  # Deletes the customer in Stripe ("no such customer" is fine).
+        # With today's key: dj-stripe's Customer.purge() would use the first key it ever
+        # stored, revoked after a key rotation, and fail for ever.
+        stripe.Customer.delete(row.customer.id, **stripe_options())
+    except stripe.InvalidRequestError as error:
+        if error.code != "resource_missing":  # Already deleted in Stripe: done.
+            return _purge_failed(row, error)
     except (stripe.StripeError, PaymentsNotConfigured) as error:
-        row.attempts += 1
-        row.last_error = str(error)[:2000] or error.__class__.__name__
-        row.retry_at = timezone.now() + retry_delay(row.attempts)
-        row.save(update_fields=["attempts", "last_error", "retry_at"])
-        logger.error(
-            "Stripe customer %s of the deleted team %s is not deleted yet (attempt %s): %s. "
-            "Its subscriptions keep running until `manage.py purge_customers` succeeds.",
-            row.customer.id,
-            row.team_name,
-            row.attempts,
-            row.last_error,
-        )
-        return "failed"
+        return _purge_failed(row, error)
+    Customer.objects.filter(pk=row.customer.pk).update(subscriber=None, date_purged=timezone.now())
     row.delete()
     return "purged"
+
+
+def _purge_failed(row: CustomerPurge, error: Exception) -> str:
+    row.attempts += 1
+    row.last_error = str(error)[:2000] or error.__class__.__name__
+    row.retry_at = timezone.now() + retry_delay(row.attempts)
+    row.save(update_fields=["attempts", "last_error", "retry_at"])
+    logger.error(
+        "Stripe customer %s of the deleted team %s is not deleted yet (attempt %s): %s. "
+        "Its subscriptions keep running until `manage.py purge_customers` succeeds.",
+        row.customer.id,
+        row.team_name,
+        row.attempts,
+        row.last_error,
+    )
+    return "failed"
 
 
 def purge_due() -> dict[str, int]:

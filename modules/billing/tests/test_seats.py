@@ -353,3 +353,15 @@ def test_members_who_cannot_pay_are_told_whom_to_ask(join, client, user):
     work_in(client, team)
     upgrade = f'href="{reverse("billing:pricing")}">Upgrade'
     assert upgrade in client.get(reverse("account_settings")).text
+
+
+def test_pricing_offers_a_paid_teams_members_no_plan_change(subscribed, join, client):
+    """Red team: members of a paid team were offered "Manage your plan"."""
+    membership = join(subscribed, "ada@example.com")
+    client.force_login(membership.user)
+    work_in(client, subscribed)
+
+    page = client.get(reverse("billing:pricing")).text
+
+    assert "Manage your plan" not in page and "Switch in billing settings" not in page
+    assert "Owners and admins of Acme choose its plan." in page

@@ -110,12 +110,15 @@ class FakeStripe:
         )
 
     def _not_found(self, object_id):
+        # Stripe names the kind of object ("No such customer: 'cus_...'"); dj-stripe reads it.
+        kinds = {"cus": "customer", "sub": "subscription", "si": "subscription item"}
+        kind = kinds.get(str(object_id).split("_", 1)[0], "object")
         return self._reply(
             404,
             {
                 "error": {
                     "code": "resource_missing",
-                    "message": f"No such object: '{object_id}'",
+                    "message": f"No such {kind}: '{object_id}'",
                     "param": "id",
                     "type": "invalid_request_error",
                 }

@@ -5,6 +5,7 @@ user's personal team by the migration."""
 import importlib
 
 import pytest
+import stripe
 from django.apps import apps
 from django.db import connection
 from django.urls import reverse
@@ -14,7 +15,7 @@ from quickscale_core import teams
 from quickscale_core.models import Membership
 from quickscale_core.testing import work_in
 from quickscale_modules.payments import services
-from quickscale_modules.payments.models import TeamCustomer
+from quickscale_modules.payments.models import CustomerPurge, TeamCustomer
 
 from .stripe_fake import deliver, event, fixture, subscription
 
@@ -195,3 +196,85 @@ def test_an_email_chosen_by_hand_stays(
 
     assert services.follow_owner(acme.pk) == "chosen-by-hand"
     assert not catalog.requests("POST", f"/v1/customers/{customer.id}")
+
+
+def test_a_purge_uses_todays_key_after_a_key_rotation(
+    catalog, user, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Red team: dj-stripe's Customer.purge() deletes with the first key it ever stored, which
+    a rotation revokes: every purge failed for ever and the deleted team kept paying."""
+    acme = teams.create_team(user, "Acme")
+    customer = services.customer_for(acme)  # Synced with the old key: dj-stripe stores it.
+    old_key, new_key = settings.STRIPE_SECRET_KEY, "sk_test_" + "R0t4t3dAft3rAL34k0000000"
+    settings.STRIPE_SECRET_KEY = new_key
+    services.customer_for(teams.create_team(user, "Beta"))  # The new key is stored too.
+    used = []
+    real_delete = stripe.Customer.delete
+
+    def delete(*args, api_key=None, **kwargs):
+        used.append(api_key)
+        if api_key == old_key:
+            raise stripe.AuthenticationError("Invalid API Key provided: sk_test_****0000")
+        return real_delete(*args, api_key=api_key, **kwargs)
+
+    monkeypatch.setattr(stripe.Customer, "delete", delete)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        acme.delete()
+
+    assert used == [new_key]
+    assert not CustomerPurge.objects.exists()
+    assert Customer.objects.get(pk=customer.pk).date_purged is not None
+
+
+def test_a_customer_already_deleted_in_stripe_counts_as_purged(
+    catalog, user, django_capture_on_commit_callbacks
+):
+    acme = teams.create_team(user, "Acme")
+    customer = services.customer_for(acme)
+    del catalog.objects[customer.id]  # Deleted in the Stripe dashboard; no webhook came.
+
+    with django_capture_on_commit_callbacks(execute=True):
+        acme.delete()
+
+    assert not CustomerPurge.objects.exists()
+    assert Customer.objects.get(pk=customer.pk).date_purged is not None
+
+
+def test_the_billing_email_is_the_owners_whoever_pays_and_stays_when_others_leave(
+    catalog, user, django_user_model, django_capture_on_commit_callbacks
+):
+    """Red team: an admin who bought got the receipts, then lost them to the owner when an
+    unrelated member left."""
+    acme = teams.create_team(user, "Acme")
+    admin = django_user_model.objects.create_user(email="finance-admin@example.com")
+    Membership.objects.create(team=acme, user=admin, role="admin")
+    intern = django_user_model.objects.create_user(email="intern@example.com")
+    membership = Membership.objects.create(team=acme, user=intern, role="member")
+    customer = services.customer_for(acme, contact=admin)
+    assert catalog.objects[customer.id]["email"] == user.email
+
+    with django_capture_on_commit_callbacks(execute=True):
+        membership.delete()
+
+    assert catalog.objects[customer.id]["email"] == user.email
+    assert not catalog.requests("POST", f"/v1/customers/{customer.id}")
+
+
+def test_a_customer_linked_by_its_webhook_follows_the_owner_too(
+    client, catalog, user, django_user_model, django_capture_on_commit_callbacks
+):
+    """Red team: a customer linked from its webhook (the creating request's answer was lost)
+    kept emailing the deleted owner."""
+    acme = teams.create_team(user, "Acme")
+    heir = django_user_model.objects.create_user(email="heir@example.com")
+    Membership.objects.create(team=acme, user=heir, role="admin")
+    data = fixture("customer")
+    data.update(email=user.email, metadata={"quickscale_team": str(acme.pk)})
+    catalog.add(data)
+    assert deliver(client, event("customer.created", data)).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=True):
+        user.delete()
+
+    assert catalog.objects[data["id"]]["email"] == "heir@example.com"
