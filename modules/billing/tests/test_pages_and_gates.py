@@ -195,7 +195,7 @@ def test_dashboard_shows_the_feature_to_subscribers(subscribed):
     response = subscribed.get(reverse("dashboard"))
 
     assert "Your plan: Pro" in response.text
-    assert "Exports are included in the plan." in response.text
+    assert "Exports are included in your plan." in response.text
 
 
 def test_dashboard_card_needs_the_billing_state():
