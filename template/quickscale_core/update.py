@@ -81,6 +81,7 @@ def say(message: str) -> None:
 
 
 def git(*args: str, root: Path, check: bool = True) -> str:
+    stop_if_interrupted()
     result = subprocess.run(  # noqa: S603
         ["git", *args],  # noqa: S607 - git from PATH, as the user runs it
         cwd=root,
@@ -88,6 +89,7 @@ def git(*args: str, root: Path, check: bool = True) -> str:
         text=True,
         check=False,
     )
+    stop_if_interrupted()
     if check and result.returncode != 0:
         raise RuntimeError(f"git {' '.join(args)} failed: {result.stderr.strip()}")
     return result.stdout
@@ -325,6 +327,7 @@ def run_copier_update(root: Path, desired: dict, vcs_ref: str | None) -> None:
     )
     try:
         stdout, stderr = process.communicate()
+        stop_if_interrupted()
     except BaseException:
         # Interrupted: stop Copier before the caller restores the tree, or it would
         # go on writing into the project after we are gone.
@@ -622,8 +625,22 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+# Set by a SIGTERM or SIGHUP. The KeyboardInterrupt the handler raises can land inside a
+# finalizer (a finished git process's Popen.__del__), where Python prints "Exception
+# ignored" and carries on: each git and Copier step checks this flag as well, so the update
+# still stops and restores the project.
+_interrupted = False
+
+
 def interrupted(signum, frame) -> None:
+    global _interrupted
+    _interrupted = True
     raise KeyboardInterrupt
+
+
+def stop_if_interrupted() -> None:
+    if _interrupted:
+        raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ repository; the update itself (Copier's three-way merge) is tested in QuickScale
 
 import os
 import shutil
+import signal
 import subprocess
 
 import pytest
@@ -66,3 +67,19 @@ def test_no_npm_hint_when_package_json_is_unchanged(repo, capsys):
     out = capsys.readouterr().out
     assert "Makefile" in out
     assert "npm" not in out
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")  # The point.
+def test_an_interrupt_swallowed_by_a_finalizer_still_stops_the_next_step(repo, monkeypatch):
+    """CI flake: SIGTERM arrived while a finished git process's Popen.__del__ ran; Python
+    ignored the KeyboardInterrupt there, and the update carried on to the end (exit 0)."""
+    monkeypatch.setattr(update, "_interrupted", False)
+
+    class Finalized:
+        def __del__(self):
+            update.interrupted(signal.SIGTERM, None)
+
+    Finalized()  # Its __del__ runs at once: the handler's KeyboardInterrupt is ignored...
+
+    with pytest.raises(KeyboardInterrupt):
+        update.git("status", root=repo)  # ...and the next step stops all the same.
