@@ -368,6 +368,8 @@ def copier_failure(output: str, code: int) -> str:
 
 def restore(root: Path, head: str) -> None:
     """Back to the commit we started from; the tree was clean, so nothing of yours is lost."""
+    global _interrupted
+    _interrupted = False  # Being handled: the steps below must run (a new signal stops them).
     git("update-ref", "HEAD", head, root=root)
     git("reset", "--hard", "-q", head, root=root)
     git("clean", "-fdq", root=root)
