@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 from djstripe.models import Charge, Customer, Price, Session
 
+from quickscale_core import teams
 from quickscale_core.models import Team
 
 from .models import CustomerPurge
@@ -55,9 +56,7 @@ def team_of(subject: Any) -> Team | None:
         return subject
     if not getattr(subject, "is_authenticated", False):
         return None
-    return Team.objects.filter(
-        personal=True, memberships__user=subject, memberships__role="owner"
-    ).first()
+    return teams.personal_team(subject)
 
 
 def existing_customer(subject: Any) -> Customer | None:

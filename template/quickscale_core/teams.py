@@ -56,13 +56,17 @@ def create_team(user: User, name: str, *, personal: bool = False) -> Team:
     return team
 
 
-def ensure_personal_team(user: User) -> Team:
-    """The user's personal team, created when missing (users made before teams existed)."""
-    # The personal team the user owns (one filter: the same membership is personal and theirs).
-    team = Team.objects.filter(
+def personal_team(user: User) -> Team | None:
+    """The personal team the user owns, or None (one filter: the same membership is
+    personal and theirs)."""
+    return Team.objects.filter(
         personal=True, memberships__user=user, memberships__role=roles.OWNER
     ).first()
-    return team or create_team(user, personal_team_name(user), personal=True)
+
+
+def ensure_personal_team(user: User) -> Team:
+    """The user's personal team, created when missing (users made before teams existed)."""
+    return personal_team(user) or create_team(user, personal_team_name(user), personal=True)
 
 
 def teams_of(user: User) -> list[Team]:
