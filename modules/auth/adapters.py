@@ -1,9 +1,26 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from allauth.usersessions.adapter import DefaultUserSessionsAdapter
+from django.contrib.sites.shortcuts import get_current_site
 from django.http import Http404
 
+from quickscale_core import emails
+
 from .signals import sessions_ended
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth's account adapter (ACCOUNT_ADAPTER): its emails (sign-in codes, verification,
+    password reset, security notices) go through the project's one sending service, so
+    they are queued and retried like every other email (quickscale_core/emails.py)."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        emails.send(self.render_mail(template_prefix, email, ctx))
 
 
 class UserSessionsAdapter(DefaultUserSessionsAdapter):

@@ -53,6 +53,8 @@ ACCOUNT_RATE_LIMITS = {
 # Rate limits per IP need the visitor's address: behind N reverse proxies (load balancer,
 # PaaS router), set AUTH_TRUSTED_PROXY_COUNT=N so it is read from X-Forwarded-For.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("AUTH_TRUSTED_PROXY_COUNT", default=0)
+# Sends allauth's emails through quickscale_core.emails (queued and retried with the tasks module).
+ACCOUNT_ADAPTER = "quickscale_modules.auth.adapters.AccountAdapter"
 # Announces "sign out everywhere else" (quickscale_modules.auth.signals.sessions_ended), so
 # other modules can drop credentials of their own, such as API keys.
 USERSESSIONS_ADAPTER = "quickscale_modules.auth.adapters.UserSessionsAdapter"

@@ -14,12 +14,10 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-from quickscale_core import roles, teams
+from quickscale_core import emails, roles, teams
 from quickscale_core.models import Membership, Team, User
 
 from . import selectors
@@ -157,14 +155,8 @@ def send_invitation(invitation: Invitation, token: str, base_url: str) -> None:
         "project_name": settings.PROJECT_NAME,
         "days": settings.TEAMS_INVITATION_DAYS,
     }
-    subject = render_to_string("quickscale_teams/emails/invitation_subject.txt", context)
-    send_mail(
-        " ".join(subject.split()),
-        render_to_string("quickscale_teams/emails/invitation_message.txt", context),
-        None,
-        [invitation.email],
-        html_message=render_to_string("quickscale_teams/emails/invitation_message.html", context),
-    )
+    # Rendered now, delivered after the invitation commits (queued with the tasks module).
+    emails.send_templated("quickscale_teams/emails/invitation", context, [invitation.email])
 
 
 @transaction.atomic
