@@ -26,7 +26,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from quickscale_core import teams
+from quickscale_core import extensions, teams
 from quickscale_core.models import Membership, Team
 from quickscale_modules.auth.services import send_security_notice
 
@@ -128,7 +128,7 @@ def revoke_team_keys(user: AbstractBaseUser | int, team: Team | int) -> int:
 
 def notify_key_created(request: HttpRequest, api_key: ApiKey) -> None:
     """Email the key's owner that a key was created (name, prefix, expiry, where from, and how
-    to revoke it), like the notice for a password change."""
+    to revoke it), like the notice for a password change, and notify them in the app."""
     send_security_notice(
         request,
         api_key.user,
@@ -138,6 +138,8 @@ def notify_key_created(request: HttpRequest, api_key: ApiKey) -> None:
             "keys_url": request.build_absolute_uri(reverse("api_keys")),
         },
     )
+    # In the app too, when the project has notifications (the email above is always sent).
+    extensions.notify(api_key.user, "api_key_created", {"api_key": api_key, "url": reverse("api_keys")})
 
 
 def authenticate(key: str) -> ApiKey:

@@ -1,5 +1,6 @@
 """Seat counts follow membership changes (seats.py), whoever makes them: the teams module's
-pages, the admin, a deleted user, your own code."""
+pages, the admin, a deleted user, your own code. A failed invoice payment is told to the
+team's billing managers (notices.py)."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -7,7 +8,7 @@ from djstripe.event_handlers import djstripe_receiver
 
 from quickscale_core.models import Membership
 
-from . import seats
+from . import notices, seats
 
 
 @receiver(post_save, sender=Membership, dispatch_uid="billing_seats_on_join")
@@ -28,3 +29,8 @@ def subscription_changed(sender, event, **kwargs):
         customer = customer.get("id")
     if customer:
         seats.check_subscription(customer)
+
+
+@djstripe_receiver("invoice.payment_failed")
+def payment_failed(sender, event, **kwargs):
+    notices.payment_failed(event.data.get("object") or {})

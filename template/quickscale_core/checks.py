@@ -139,6 +139,12 @@ def _broken(manifest) -> list[str]:
                     get_template(item["template"])
                 except TemplateDoesNotExist:
                     found.append(f"{where} the template {item['template']}, which no folder has.")
+            if point == "notification_kinds" and "templates" in item:
+                subject = f"{item['templates']}_subject.txt"
+                try:
+                    get_template(subject)
+                except TemplateDoesNotExist:
+                    found.append(f"{where} the kind {item['kind']}, whose {subject} is missing.")
             if "context" in item:
                 try:
                     import_string(item["context"])

@@ -29,7 +29,14 @@ MANIFEST_NAMES = ("module.yml", "theme.yml")
 AUDIENCES = {"always", "anonymous", "authenticated", "staff"}
 # The points the core, the themes and the api module render. A module may render a point
 # of its own; any other name draws warning quickscale.W002, since it is most likely a typo.
-KNOWN_POINTS = {"nav", "nav_widgets", "account_sections", "dashboard_cards", "api_routes"}
+KNOWN_POINTS = {
+    "nav",
+    "nav_widgets",
+    "account_sections",
+    "dashboard_cards",
+    "api_routes",
+    "notification_kinds",
+}
 DEFAULT_ORDER = 100
 
 
@@ -82,9 +89,16 @@ def _manifests(installed: tuple[str, ...]) -> list[Manifest]:
 
 
 # What each extension point's items must have (docs/modules/extension-points.md).
-REQUIRED_FIELDS = {"nav": {"label", "url"}, "api_routes": {"include"}}
+REQUIRED_FIELDS = {
+    "nav": {"label", "url"},
+    "api_routes": {"include"},
+    "notification_kinds": {"kind", "label", "templates"},
+}
 TEMPLATE_FIELDS = {"template"}
-TEXT_FIELDS = {"label", "url", "template", "context", "include", "prefix", "when"}
+TEXT_FIELDS = {"label", "url", "template", "context", "include", "prefix", "when", "kind", "templates"}
+# A notification kind's default channels: `email: always` marks a security notice that the
+# declaring module emails itself in every project and nobody can turn off.
+CHANNEL_VALUES = {"email": {True, False, "always"}, "in_app": {True, False}}
 
 
 def _project_app(folder: Path, root: Path) -> bool:
@@ -132,6 +146,12 @@ def _load(app: str, position: int, manifest_path: Path) -> Manifest:
                 raise refuse(f"contributes.{point}: {', '.join(sorted(wrong))} must be text.")
             if not isinstance(item.get("order", DEFAULT_ORDER), int):
                 raise refuse(f"contributes.{point} has `order: {item['order']}`; use a number.")
+            for channel, allowed in CHANNEL_VALUES.items():
+                if point == "notification_kinds" and item.get(channel, True) not in allowed:
+                    raise refuse(
+                        f"contributes.notification_kinds has `{channel}: {item[channel]}`; use "
+                        f"{' or '.join(sorted(str(v).lower() for v in allowed))}."
+                    )
             audience = item.get("when", "always")
             if point == "api_routes" and "when" in item:
                 # URL patterns are built once per process, for no particular user.
@@ -250,3 +270,39 @@ def entitlement_limit(subject: Any, limit: str) -> int | None:
     if source is None:
         return None
     return import_string(f"{source}.entitlement_limit")(subject, limit)
+
+
+# ---------- Notifications: tell a user that something happened ----------
+# Kinds are declared in manifests (contributes: notification_kinds); the notifications
+# module (provides: notifications) delivers them in the app and by email, as each user
+# chose. Without it, kinds emailed by default are still emailed and nothing else happens.
+
+
+def notification_kinds() -> dict[str, dict]:
+    """The notification kinds the installed apps declare, by name, in declaration order."""
+    return {item["kind"]: item for item in contributions("notification_kinds")}
+
+
+def notify(user: Any, kind: str, context: dict[str, Any] | None = None) -> None:
+    """Tell `user` that `kind` ("payment_failed") happened; `context` fills the kind's
+    templates (`<templates>_subject.txt`, `_message.txt`, optional `_message.html`).
+
+    With a `notifications` provider the user's preferences pick the channels (in-app,
+    email). Without one, a kind whose `email` is true is emailed to the user's address and
+    other channels are dropped; `email: always` kinds are security notices their module
+    sends itself, so nothing more is sent here. ValueError for a kind nobody declares.
+    """
+    declared = notification_kinds().get(kind)
+    if declared is None:
+        raise ValueError(
+            f"Unknown notification kind {kind!r}: declare it in a module.yml under "
+            "contributes: notification_kinds."
+        )
+    context = {"user": user, **(context or {})}
+    source = provider("notifications")
+    if source is not None:
+        import_string(f"{source}.notify")(user, kind, context)
+    elif declared.get("email", True) is True and getattr(user, "email", ""):
+        from quickscale_core import emails  # emails imports this module
+
+        emails.send_templated(declared["templates"], context, [user.email])

@@ -1,0 +1,23 @@
+"""Dispatch a delivery webhook to django-anymail's view for the configured provider."""
+
+from anymail import urls as anymail_urls
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+# django-anymail's tracking views by provider ("mailgun": MailgunTrackingWebhookView's view),
+# read from its URL patterns so that every provider it supports is supported here.
+SUFFIX = "_tracking_webhook"
+TRACKING_VIEWS = {
+    pattern.name.removesuffix(SUFFIX): pattern.callback
+    for pattern in anymail_urls.urlpatterns
+    if (pattern.name or "").endswith(SUFFIX)
+}
+
+
+@csrf_exempt  # the provider has no CSRF token: the view verifies its signature instead
+def tracking_webhook(request: HttpRequest, provider: str) -> HttpResponse:
+    view = TRACKING_VIEWS.get(provider)
+    if view is None or provider != settings.EMAIL_PROVIDER:
+        raise Http404("No delivery webhook for this provider.")
+    return view(request)
