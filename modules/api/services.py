@@ -139,7 +139,9 @@ def notify_key_created(request: HttpRequest, api_key: ApiKey) -> None:
         },
     )
     # In the app too, when the project has notifications (the email above is always sent).
-    extensions.notify(api_key.user, "api_key_created", {"api_key": api_key, "url": reverse("api_keys")})
+    extensions.notify(
+        api_key.user, "api_key_created", {"api_key": api_key, "url": reverse("api_keys")}
+    )
 
 
 def authenticate(key: str) -> ApiKey:

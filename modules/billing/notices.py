@@ -16,7 +16,11 @@ from quickscale_core.models import Membership, Team
 
 def billing_managers(team: Team) -> list:
     """Members of `team` whose role may manage billing (TEAM_ROLES' "billing.manage")."""
-    allowed = [key for key, role in roles.roles().items() if "billing.manage" in role.get("permissions", [])]
+    allowed = [
+        key
+        for key, role in roles.roles().items()
+        if "billing.manage" in role.get("permissions", [])
+    ]
     members = Membership.objects.filter(team=team, role__in=allowed).select_related("user")
     return [membership.user for membership in members if membership.user.is_active]
 
@@ -27,10 +31,14 @@ def payment_failed(invoice: dict[str, Any]) -> int:
     customer = invoice.get("customer")
     if isinstance(customer, dict):
         customer = customer.get("id")
-    team = Team.objects.filter(
-        stripe_customers__customer__id=customer,
-        stripe_customers__livemode=settings.STRIPE_LIVE_MODE,
-    ).first() if customer else None
+    team = (
+        Team.objects.filter(
+            stripe_customers__customer__id=customer,
+            stripe_customers__livemode=settings.STRIPE_LIVE_MODE,
+        ).first()
+        if customer
+        else None
+    )
     if team is None:
         return 0
     path = reverse("billing:settings")

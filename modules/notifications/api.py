@@ -72,13 +72,22 @@ class NotificationList(generics.ListAPIView):
 
 
 class UnreadCount(APIView):
-    @extend_schema(summary="How many notifications are unread", responses=UnreadSerializer, tags=["notifications"])
+    @extend_schema(
+        summary="How many notifications are unread",
+        responses=UnreadSerializer,
+        tags=["notifications"],
+    )
     def get(self, request: Request) -> Response:
         return Response({"unread": selectors.unread_count(request.user)})
 
 
 class MarkRead(APIView):
-    @extend_schema(summary="Mark one notification read", request=None, responses=NotificationSerializer, tags=["notifications"])
+    @extend_schema(
+        summary="Mark one notification read",
+        request=None,
+        responses=NotificationSerializer,
+        tags=["notifications"],
+    )
     def post(self, request: Request, pk: int) -> Response:
         if not services.mark_read(request.user, pk):
             raise Http404
@@ -87,14 +96,23 @@ class MarkRead(APIView):
 
 
 class MarkAllRead(APIView):
-    @extend_schema(summary="Mark all notifications read", request=None, responses=UnreadSerializer, tags=["notifications"])
+    @extend_schema(
+        summary="Mark all notifications read",
+        request=None,
+        responses=UnreadSerializer,
+        tags=["notifications"],
+    )
     def post(self, request: Request) -> Response:
         services.mark_all_read(request.user)
         return Response({"unread": selectors.unread_count(request.user)})
 
 
 class Preferences(APIView):
-    @extend_schema(summary="Your channels per kind of notification", responses=ChannelsSerializer(many=True), tags=["notifications"])
+    @extend_schema(
+        summary="Your channels per kind of notification",
+        responses=ChannelsSerializer(many=True),
+        tags=["notifications"],
+    )
     def get(self, request: Request) -> Response:
         rows = selectors.channels_for(request.user)
         return Response(ChannelsSerializer(rows, many=True).data)

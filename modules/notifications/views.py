@@ -25,7 +25,9 @@ def _unread_only(request: HttpRequest) -> bool:
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The user's notifications, newest first, paginated; ?show=unread for the unread ones."""
     unread_only = _unread_only(request)
-    page = selectors.notifications_page(request.user, request.GET.get("page"), unread_only=unread_only)
+    page = selectors.notifications_page(
+        request.user, request.GET.get("page"), unread_only=unread_only
+    )
     context = {
         "page_obj": page,
         "unread_only": unread_only,

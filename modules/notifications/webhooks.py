@@ -1,9 +1,13 @@
 """Dispatch a delivery webhook to django-anymail's view for the configured provider."""
 
+import logging
+
 from anymail import urls as anymail_urls
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
+
+logger = logging.getLogger(__name__)
 
 # django-anymail's tracking views by provider ("mailgun": MailgunTrackingWebhookView's view),
 # read from its URL patterns so that every provider it supports is supported here.
@@ -20,4 +24,11 @@ def tracking_webhook(request: HttpRequest, provider: str) -> HttpResponse:
     view = TRACKING_VIEWS.get(provider)
     if view is None or provider != settings.EMAIL_PROVIDER:
         raise Http404("No delivery webhook for this provider.")
-    return view(request)
+    try:
+        return view(request)
+    except (TypeError, KeyError, ValueError, AttributeError):
+        # A body of the wrong shape (a JSON list where an object belongs) trips the provider's
+        # parser before or after the signature check: it is no event of the provider's, so
+        # 400 like a bad signature, not a 500 (a database error still is a 500, and retried).
+        logger.warning("Refused a malformed %s delivery webhook.", provider, exc_info=True)
+        return HttpResponseBadRequest("Malformed webhook payload.")

@@ -95,7 +95,17 @@ REQUIRED_FIELDS = {
     "notification_kinds": {"kind", "label", "templates"},
 }
 TEMPLATE_FIELDS = {"template"}
-TEXT_FIELDS = {"label", "url", "template", "context", "include", "prefix", "when", "kind", "templates"}
+TEXT_FIELDS = {
+    "label",
+    "url",
+    "template",
+    "context",
+    "include",
+    "prefix",
+    "when",
+    "kind",
+    "templates",
+}
 # A notification kind's default channels: `email: always` marks a security notice that the
 # declaring module emails itself in every project and nobody can turn off.
 CHANNEL_VALUES = {"email": {True, False, "always"}, "in_app": {True, False}}
