@@ -11,6 +11,7 @@ from django.contrib.auth.hashers import make_password
 from django.test import Client
 from django.urls import reverse
 
+from quickscale_core import extensions
 from quickscale_modules.api import services
 from quickscale_modules.api.models import ApiKey
 
@@ -94,6 +95,21 @@ def test_the_owner_is_emailed_when_a_key_is_created(client, member, mailoutbox):
     # Never the key itself.
     [key] = re.findall(KEY_PATTERN, client.get(reverse("api_keys")).text)
     assert key.split(".")[1] not in message.body and key.split(".")[1] not in html
+
+
+def test_the_owner_is_notified_in_the_app_too(client, member, mailoutbox, monkeypatch):
+    """The kind is a security notice (`email: always` in module.yml): the email above is the
+    only one, with or without the notifications module, which adds the in-app notification."""
+    told = []
+    monkeypatch.setattr(extensions, "notify", lambda *args: told.append(args))
+    confirm_password(client, member)
+
+    client.post(reverse("api_keys"), {"name": "Deploy script", "expires": "never"})
+
+    [(user, kind, context)] = told
+    assert (user, kind, context["url"]) == (member, "api_key_created", reverse("api_keys"))
+    assert extensions.notification_kinds()["api_key_created"]["email"] == "always"
+    assert len(mailoutbox) == 1
 
 
 # Keys stop working when the owner takes their account back.

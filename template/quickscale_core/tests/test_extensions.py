@@ -14,6 +14,8 @@ VISITOR = AnonymousUser()
 MEMBER = SimpleNamespace(is_authenticated=True, is_staff=False)
 STAFF = SimpleNamespace(is_authenticated=True, is_staff=True)
 ITEM_FIELDS = {"label", "url", "when", "order", "template", "context", "prefix", "include"}
+# notification_kinds items (extension-points.md, "Notification kinds").
+ITEM_FIELDS |= {"kind", "templates", "email", "in_app"}
 
 
 @pytest.fixture
@@ -111,6 +113,46 @@ def test_the_plans_provider_answers_when_there_is_one(installed):
     assert extensions.has_entitlement(MEMBER, "exports") is False
 
 
+def kind(name, **extra):
+    return {"kind": name, "label": name.title(), "templates": f"x/{name}", **extra}
+
+
+def test_without_a_notifications_provider_only_default_emails_are_sent(installed, monkeypatch):
+    from quickscale_core import emails
+
+    sent = []
+    monkeypatch.setattr(emails, "send_templated", lambda *args: sent.append(args))
+    kinds = [kind("plain"), kind("quiet", email=False), kind("security", email="always")]
+    installed(Manifest("a", 0, contributes={"notification_kinds": kinds}))
+    user = SimpleNamespace(email="ada@example.com")
+
+    for name in ("plain", "quiet", "security"):
+        extensions.notify(user, name, {"n": 1})
+
+    assert sent == [("x/plain", {"user": user, "n": 1}, ["ada@example.com"])]
+    with pytest.raises(ValueError, match="Unknown notification kind 'typo'"):
+        extensions.notify(user, "typo")
+
+
+def test_the_notifications_provider_receives_every_kind(installed, monkeypatch):
+    received = []
+    monkeypatch.setattr(
+        extensions, "import_string", lambda path: lambda *args: received.append((path, args))
+    )
+    installed(
+        Manifest(
+            "a",
+            0,
+            contributes={"notification_kinds": [kind("plain")]},
+            provides={"notifications": "somewhere.services"},
+        )
+    )
+
+    extensions.notify(MEMBER, "plain", {"n": 1})
+
+    assert received == [("somewhere.services.notify", (MEMBER, "plain", {"user": MEMBER, "n": 1}))]
+
+
 def test_a_manifest_with_an_unknown_audience_says_what_to_write(tmp_path):
     manifest = tmp_path / "module.yml"
     manifest.write_text(
@@ -135,6 +177,11 @@ def test_a_manifest_with_an_unknown_audience_says_what_to_write(tmp_path):
         ("pages: [pricing]\n", "`pages` must map names"),
         ("provides:\n  entitlements: 3\n", "`provides` must map names"),
         ("contributes: {nav: [\n", "not valid YAML"),
+        ("contributes:\n  notification_kinds:\n    - {kind: k, label: K}\n", "need templates"),
+        (
+            "contributes:\n  notification_kinds:\n    - {kind: k, label: K, templates: t, email: maybe}\n",
+            "`email: maybe`; use always or false or true",
+        ),
     ],
 )
 def test_a_malformed_manifest_names_the_file_and_the_fix(tmp_path, text, message):
