@@ -179,7 +179,8 @@ def test_a_manifest_with_an_unknown_audience_says_what_to_write(tmp_path):
         ("contributes: {nav: [\n", "not valid YAML"),
         ("contributes:\n  notification_kinds:\n    - {kind: k, label: K}\n", "need templates"),
         (
-            "contributes:\n  notification_kinds:\n    - {kind: k, label: K, templates: t, email: maybe}\n",
+            "contributes:\n  notification_kinds:\n"
+            "    - {kind: k, label: K, templates: t, email: maybe}\n",
             "`email: maybe`; use always or false or true",
         ),
     ],
