@@ -29,7 +29,17 @@ MANIFEST_NAMES = ("module.yml", "theme.yml")
 AUDIENCES = {"always", "anonymous", "authenticated", "staff"}
 # The points the core, the themes and the api module render. A module may render a point
 # of its own; any other name draws warning quickscale.W002, since it is most likely a typo.
-KNOWN_POINTS = {"nav", "nav_widgets", "account_sections", "dashboard_cards", "api_routes"}
+KNOWN_POINTS = {
+    "nav",
+    "nav_widgets",
+    "account_sections",
+    "dashboard_cards",
+    "api_routes",
+    # Lines of the dashboard's system status panel (the theme renders them).
+    "status_items",
+    # Periodic tasks, run by the tasks module's workers when it is installed.
+    "schedule",
+}
 DEFAULT_ORDER = 100
 
 
@@ -82,9 +92,20 @@ def _manifests(installed: tuple[str, ...]) -> list[Manifest]:
 
 
 # What each extension point's items must have (docs/modules/extension-points.md).
-REQUIRED_FIELDS = {"nav": {"label", "url"}, "api_routes": {"include"}}
+REQUIRED_FIELDS = {"nav": {"label", "url"}, "api_routes": {"include"}, "schedule": {"task"}}
 TEMPLATE_FIELDS = {"template"}
-TEXT_FIELDS = {"label", "url", "template", "context", "include", "prefix", "when"}
+TEXT_FIELDS = {
+    "label",
+    "url",
+    "template",
+    "context",
+    "include",
+    "prefix",
+    "when",
+    "task",
+    "cron",
+    "name",
+}
 
 
 def _project_app(folder: Path, root: Path) -> bool:
