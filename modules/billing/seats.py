@@ -27,6 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 from djstripe.models import SubscriptionItem
 
+from quickscale_core.background import enqueue_on_commit
 from quickscale_core.models import Team
 from quickscale_modules.payments import selectors as payment_selectors
 from quickscale_modules.payments import services as payments
@@ -58,7 +59,10 @@ def note_change(team_id: int) -> None:
                     SeatSync.objects.create(team_id=team_id, version=1)
             except IntegrityError:  # Created by a concurrent change: count ours too.
                 SeatSync.objects.filter(team_id=team_id).update(version=F("version") + 1)
-    transaction.on_commit(lambda: sync(team_id))
+    # Imported here: tasks.py imports this module.
+    from .tasks import sync_team_seats
+
+    enqueue_on_commit(sync_team_seats, team_id)
 
 
 def sync(team_id: int) -> str:

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from djstripe.models import Customer, Price, WebhookEndpoint
 
+from quickscale_core.background import enqueue_on_commit
 from quickscale_core.models import Team
 from quickscale_core.roles import OWNER
 
@@ -293,8 +294,10 @@ def schedule_purge(team: Team) -> None:
         )[0].pk
         for customer in selectors.customers_to_purge(team)
     ]
-    if ids:
-        transaction.on_commit(lambda: [purge_customer(pk) for pk in ids])
+    from .tasks import purge_stripe_customer  # tasks.py imports this module
+
+    for pk in ids:
+        enqueue_on_commit(purge_stripe_customer, pk)
 
 
 def purge_customer(purge_id: int) -> str:

@@ -1,12 +1,12 @@
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from djstripe.event_handlers import djstripe_receiver
 from djstripe.signals import webhook_pre_validate
 
+from quickscale_core.background import enqueue_on_commit
 from quickscale_core.models import Membership, Team
 
-from . import selectors, services
+from . import selectors, services, tasks
 
 
 @receiver(pre_delete, sender=Team, dispatch_uid="payments_purge_customer")
@@ -61,4 +61,4 @@ def contact_follows_owner(sender, instance, created=False, raw=False, update_fie
     if created or raw or (update_fields is not None and "role" not in update_fields):
         return
     team_id = instance.team_id
-    transaction.on_commit(lambda: services.follow_owner(team_id))
+    enqueue_on_commit(tasks.follow_team_owner, team_id)

@@ -87,7 +87,9 @@ def retrying_task(
             except Exception:
                 backend = retried.get_backend()
                 if attempt >= attempts or not backend.supports_defer:
-                    logger.warning("%s failed on attempt %d of %d.", retried.name, attempt, attempts)
+                    logger.warning(
+                        "%s failed on attempt %d of %d.", retried.name, attempt, attempts
+                    )
                     raise
                 delay = retry_delay(attempt, first_delay, longest_delay)
                 retried.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(

@@ -35,6 +35,11 @@ KNOWN_POINTS = {
     "account_sections",
     "dashboard_cards",
     "api_routes",
+    # Lines of the dashboard's system status panel (the theme renders them).
+    "status_items",
+    # Periodic tasks, run by the tasks module's workers when it is installed.
+    "schedule",
+    # Kinds of notifications (extensions.notify; the notifications module delivers them).
     "notification_kinds",
 }
 DEFAULT_ORDER = 100
@@ -92,6 +97,7 @@ def _manifests(installed: tuple[str, ...]) -> list[Manifest]:
 REQUIRED_FIELDS = {
     "nav": {"label", "url"},
     "api_routes": {"include"},
+    "schedule": {"task"},
     "notification_kinds": {"kind", "label", "templates"},
 }
 TEMPLATE_FIELDS = {"template"}
@@ -103,6 +109,9 @@ TEXT_FIELDS = {
     "include",
     "prefix",
     "when",
+    "task",
+    "cron",
+    "name",
     "kind",
     "templates",
 }

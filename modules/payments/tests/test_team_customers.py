@@ -7,7 +7,7 @@ import importlib
 import pytest
 import stripe
 from django.apps import apps
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 from djstripe.models import Customer, Subscription
 
@@ -177,7 +177,8 @@ def test_the_billing_email_follows_a_transfer(
     acme, customer = acme_with_heir
     heir = Membership.objects.get(team=acme, user__email="heir@example.com")
 
-    with django_capture_on_commit_callbacks(execute=True):
+    # One transaction, as a transfer of ownership is (teams' transfer_ownership).
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         heir.role = "owner"
         heir.save(update_fields=["role"])
         Membership.objects.filter(team=acme, user=user).update(role="admin")

@@ -15,6 +15,9 @@ DATABASES = {"default": env.db("DATABASE_URL", default="sqlite://:memory:")}
 # Local memory instead of the database cache: tests build tables without migrations
 # (--nomigrations), so the cache table does not exist, and one test process shares nothing.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Background tasks run as soon as they are enqueued (after the commit), whatever queue the
+# project uses: tests see their effects at once. Tests of the queue itself set TASKS.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The React frontend's pages point at Vite's dev server instead of reading the build's manifest,
 # so the Python suite runs without building the frontend first (make test-python).
 if "DJANGO_VITE" in globals():

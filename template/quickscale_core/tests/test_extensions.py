@@ -14,6 +14,8 @@ VISITOR = AnonymousUser()
 MEMBER = SimpleNamespace(is_authenticated=True, is_staff=False)
 STAFF = SimpleNamespace(is_authenticated=True, is_staff=True)
 ITEM_FIELDS = {"label", "url", "when", "order", "template", "context", "prefix", "include"}
+# Periodic tasks (`schedule:`): the tasks module reads these.
+ITEM_FIELDS |= {"task", "every", "cron", "name"}
 # notification_kinds items (extension-points.md, "Notification kinds").
 ITEM_FIELDS |= {"kind", "templates", "email", "in_app"}
 

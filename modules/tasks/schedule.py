@@ -1,0 +1,148 @@
+"""Periodic tasks: what is due, and enqueueing each due run exactly once.
+
+Entries come from the manifests of installed apps (`contributes: schedule:`, items with
+`task` and `every` or `cron`) and from settings.TASKS_SCHEDULE, which wins for the same
+name or task. Every worker (`manage.py run_worker`) runs `enqueue_due` every few seconds;
+the ScheduleSlot row of an entry is claimed with a conditional UPDATE, so one run is
+enqueued per due time however many workers there are. With the database queue the run is
+enqueued in the same transaction as the claim: both happen, or neither.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from croniter import croniter
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from django_tasks.base import Task
+
+from quickscale_core import extensions
+
+from .models import ScheduleSlot
+
+UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+EVERY = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+# Shorter periods would mostly measure the workers' polling.
+SHORTEST_EVERY = 10
+
+
+class ScheduleError(ValueError):
+    """A malformed entry; the message names it and says what to write instead."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    task_path: str
+    every: int | None = None  # seconds
+    cron: str | None = None  # five fields, UTC
+
+    def task(self) -> Task:
+        try:
+            found = import_string(self.task_path)
+        except ImportError as exc:
+            raise ScheduleError(
+                f"Periodic task {self.name!r}: cannot import {self.task_path}."
+            ) from exc
+        if not isinstance(found, Task):
+            raise ScheduleError(
+                f"Periodic task {self.name!r}: {self.task_path} is not a task; decorate it "
+                "with @task (django_tasks) or quickscale_core.background.retrying_task."
+            )
+        return found
+
+    def next_after(self, moment: datetime) -> datetime:
+        if self.every is not None:
+            return moment + timedelta(seconds=self.every)
+        return croniter(self.cron, moment).get_next(datetime)
+
+    def first_run(self, moment: datetime) -> datetime:
+        # An interval starts with a run (a fresh deploy catches up at once); cron waits
+        # for its next time, as cron does.
+        return moment if self.every is not None else self.next_after(moment)
+
+
+def parse_every(value: object, name: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        seconds = value
+    elif isinstance(value, str) and (match := EVERY.match(value)):
+        seconds = int(match[1]) * UNITS[match[2]]
+    else:
+        raise ScheduleError(
+            f"Periodic task {name!r}: `every: {value!r}` is not a period; write a number of "
+            'seconds or "90s", "15m", "6h", "1d".'
+        )
+    if seconds < SHORTEST_EVERY:
+        raise ScheduleError(f"Periodic task {name!r}: run it at most every {SHORTEST_EVERY} s.")
+    return seconds
+
+
+def make_entry(name: str, item: object) -> Entry:
+    if not isinstance(item, dict) or not isinstance(item.get("task"), str):
+        raise ScheduleError(f"Periodic task {name!r} needs `task`: the dotted path of a task.")
+    if ("every" in item) == ("cron" in item):
+        raise ScheduleError(f"Periodic task {name!r} needs exactly one of `every` and `cron`.")
+    if "cron" in item:
+        cron = item["cron"]
+        if not isinstance(cron, str) or not croniter.is_valid(cron):
+            raise ScheduleError(
+                f"Periodic task {name!r}: `cron: {cron!r}` is not a cron expression "
+                '(five fields in UTC, e.g. "0 3 * * *").'
+            )
+        return Entry(name=name, task_path=item["task"], cron=cron)
+    return Entry(name=name, task_path=item["task"], every=parse_every(item["every"], name))
+
+
+def entries() -> list[Entry]:
+    """Every periodic task of this project: the manifests', then TASKS_SCHEDULE's."""
+    found: dict[str, Entry] = {}
+    for item in extensions.contributions("schedule"):
+        name = item.get("name") or item.get("task")
+        if not isinstance(name, str):
+            raise ScheduleError(f"{item.get('app')}: a `schedule:` item needs `task`.")
+        found[name] = make_entry(name, item)
+    configured = getattr(settings, "TASKS_SCHEDULE", {}) or {}
+    if not isinstance(configured, dict):
+        raise ScheduleError("TASKS_SCHEDULE must map names to {task, every or cron}.")
+    for name, item in configured.items():
+        entry = make_entry(str(name), item)
+        # The project's own entry for a module's task replaces it (another period, say).
+        found = {key: e for key, e in found.items() if e.task_path != entry.task_path}
+        found[entry.name] = entry
+    return list(found.values())
+
+
+def enqueue_due(now: datetime | None = None) -> list[str]:
+    """Enqueue every entry whose time has come; returns the names enqueued by this call."""
+    now = now or timezone.now()
+    enqueued = []
+    for entry in entries():
+        slot = ScheduleSlot.objects.filter(name=entry.name).first()
+        if slot is None:
+            # Another worker may create it first: then its row is the one.
+            with contextlib.suppress(IntegrityError), transaction.atomic():
+                ScheduleSlot.objects.create(name=entry.name, next_run_at=entry.first_run(now))
+            slot = ScheduleSlot.objects.get(name=entry.name)
+        soonest = entry.next_after(now)
+        if slot.next_run_at > soonest:
+            # The period was shortened since the slot was set: do not wait out the old one.
+            ScheduleSlot.objects.filter(pk=slot.pk, next_run_at=slot.next_run_at).update(
+                next_run_at=soonest
+            )
+            continue
+        if slot.next_run_at > now:
+            continue
+        with transaction.atomic():
+            claimed = ScheduleSlot.objects.filter(pk=slot.pk, next_run_at=slot.next_run_at).update(
+                next_run_at=soonest, last_enqueued_at=now
+            )
+            if claimed:
+                entry.task().enqueue()
+                enqueued.append(entry.name)
+    return enqueued

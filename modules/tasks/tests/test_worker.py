@@ -1,0 +1,100 @@
+"""`manage.py run_worker`, the development worker inside runserver, `tasks_status` and the
+staff's status panel line."""
+
+import json
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from quickscale_modules.tasks import dev_worker
+from quickscale_modules.tasks.models import WorkerHeartbeat
+from quickscale_modules.tasks.tests.periodic import append_line
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def database_queue(settings):
+    settings.TASKS = DATABASE_QUEUE
+    settings.TASKS_SCHEDULE = {}
+    settings.TASKS_HEARTBEAT_SECONDS = 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_run_worker_runs_what_is_queued_and_leaves_no_heartbeat(tmp_path, capsys):
+    out = tmp_path / "runs.txt"
+    results = [append_line.enqueue(str(out), f"run {n}") for n in range(3)]
+
+    call_command("run_worker", batch=True, verbosity=0)
+
+    assert out.read_text().splitlines() == ["run 0", "run 1", "run 2"]
+    statuses = DBTaskResult.objects.filter(pk__in=[r.id for r in results]).values_list(
+        "status", flat=True
+    )
+    assert set(statuses) == {"SUCCESSFUL"}
+    assert not WorkerHeartbeat.objects.exists()
+    assert "on the database queue" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ", "expected"),
+    [
+        (["manage.py", "runserver"], {"RUN_MAIN": "true"}, True),
+        (["manage.py", "runserver"], {}, False),  # the autoreloader's parent: it serves nothing
+        (["manage.py", "runserver", "--noreload"], {}, True),
+        (["manage.py", "migrate"], {"RUN_MAIN": "true"}, False),
+        (["manage.py"], {}, False),
+    ],
+)
+def test_the_development_worker_starts_only_in_the_serving_runserver(argv, environ, expected):
+    assert dev_worker.wanted(argv, environ) is expected
+
+
+@pytest.mark.django_db
+def test_tasks_status_reports_the_queue(capsys):
+    append_line.enqueue("/dev/null", "x")
+
+    call_command("tasks_status", json=True)
+    status = json.loads(capsys.readouterr().out)
+
+    assert status["queue"] == "database"
+    assert status["waiting"] == 1
+    assert status["workers"] == 0
+
+
+@pytest.mark.django_db
+def test_the_health_check_fails_when_tasks_wait_and_no_worker_runs(settings):
+    settings.TASKS_WORKER_LOST_AFTER = 60
+    result = append_line.enqueue("/dev/null", "x")
+    DBTaskResult.objects.filter(pk=result.id).update(
+        enqueued_at=timezone.now() - timezone.timedelta(minutes=5)
+    )
+
+    with pytest.raises(CommandError, match="no live worker"):
+        call_command("tasks_status", check=True)
+
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="w", started_at=now, seen_at=now)
+    call_command("tasks_status", check=True)
+
+
+@pytest.mark.django_db
+def test_staff_see_the_queue_in_the_status_panel_and_members_do_not(client, django_user_model):
+    append_line.enqueue("/dev/null", "x")
+    member = django_user_model.objects.create_user(email="m@example.com", password="pw-12345678")
+    staff = django_user_model.objects.create_user(
+        email="s@example.com", password="pw-12345678", is_staff=True
+    )
+
+    client.force_login(member)
+    assert "Task queue" not in client.get(reverse("dashboard_status")).content.decode()
+    client.force_login(staff)
+    page = client.get(reverse("dashboard_status")).content.decode()
+
+    assert "Task queue" in page
+    assert "1 waiting" in page
+    assert "0 workers" in page
