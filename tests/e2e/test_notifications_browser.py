@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.test_browser import (  # noqa: F401  (pytest fixtures)
+from tests.e2e import test_browser as journeys
+from tests.e2e.test_browser import (
     NO_RELOAD_MARK,
     PASSWORD,
     SAME_DOCUMENT,
-    browser,
-    checks,
     only,
     path_of,
     sign_up_and_verify,
-    site,
     unique_email,
 )
 from tests.support.browser_support import PageChecks
+
+# The journeys' fixtures: Chromium, the served all-modules project, the checked browser tab.
+browser, site, checks = journeys.browser, journeys.site, journeys.checks
 
 # What the browser does when a tab comes back into view; the bell asks for its count then.
 TAB_SHOWN = "document.dispatchEvent(new Event('visibilitychange'))"
