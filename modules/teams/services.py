@@ -15,9 +15,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from quickscale_core import emails, roles, teams
+from quickscale_core import emails, extensions, roles, teams
 from quickscale_core.models import Membership, Team, User
 
 from . import selectors
@@ -226,6 +227,13 @@ def accept(invitation: Invitation, user: User) -> Membership:
         invitation.status = Invitation.Status.ACCEPTED
         invitation.accepted_at, invitation.accepted_by = timezone.now(), user
         invitation.save(update_fields=["status", "accepted_at", "accepted_by"])
+    if invitation.inviter is not None and invitation.inviter != user:
+        # In the inviter's notifications (in the app by default; see module.yml).
+        extensions.notify(
+            invitation.inviter,
+            "invitation_accepted",
+            {"team": team, "member_email": user.email, "url": reverse("teams:settings")},
+        )
     return membership
 
 

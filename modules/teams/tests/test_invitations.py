@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from quickscale_core import teams
+from quickscale_core import extensions, teams
 from quickscale_core.models import Membership
 from quickscale_modules.teams import services
 from quickscale_modules.teams.models import Invitation
@@ -70,6 +70,23 @@ def test_a_verified_invitee_joins_and_lands_in_the_team(owner_client, make_user)
     # The link has done its job: opening it again goes to the team, joining twice is impossible.
     assert invitee.get(path_of(url)).status_code == 302
     assert Membership.objects.filter(user__email="new@example.com").count() == 2  # + personal
+
+
+def test_the_inviter_is_notified_when_the_invitation_is_accepted(
+    owner_client, make_user, monkeypatch
+):
+    told = []
+    monkeypatch.setattr(extensions, "notify", lambda *args: told.append(args))
+    url = invite(owner_client)
+    invitee = sign_in(Client(), make_user("new@example.com"))
+
+    invitee.post(path_of(url))
+
+    [(user, kind, context)] = told
+    assert (user, kind) == (owner_client.owner, "invitation_accepted")
+    assert context["member_email"] == "new@example.com" and context["team"] == owner_client.team
+    # In the app by default: no email, with or without the notifications module.
+    assert extensions.notification_kinds()["invitation_accepted"]["email"] is False
 
 
 @pytest.mark.parametrize(
