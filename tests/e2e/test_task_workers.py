@@ -15,6 +15,7 @@ its process to a file, so what the workers did is read back from the file.
 from __future__ import annotations
 
 import collections
+import json
 import os
 import signal
 import subprocess
@@ -172,3 +173,8 @@ def test_two_redis_workers_run_every_task_exactly_once(
     counts = runs_by_task(lines)
     assert counts == {f"task-{n}": 1 for n in range(TASKS)}, counts
     assert len(worker_pids(lines, started)) == 2, "one worker ran everything"
+    status = run([project_python, "manage.py", "tasks_status", "--json"], project, env).stdout
+    assert json.loads(status) | {"oldest_wait_seconds": 0} == {
+        "queue": "redis", "waiting": 0, "oldest_wait_seconds": 0, "running": 0,
+        "failed_last_day": 0, "workers": 0,
+    }  # fmt: skip
