@@ -35,7 +35,7 @@ from tests.support.helpers import (
     shipped_modules,
 )
 from tests.support.matrix import COMBINATIONS, combination_id
-from tests.support.servers import PostgresServer, postgres_bin_or_skip
+from tests.support.servers import PostgresServer, postgres_bin_or_skip, redis_server
 
 TESTS = Path(__file__).resolve().parent
 TIERS = ("render", "project", "update", "e2e")
@@ -184,6 +184,13 @@ def postgres_url() -> str:
     finally:
         server.stop("immediate")
         server.remove()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A real redis-server on a free loopback port for this test session (no persistence)."""
+    with redis_server() as url:
+        yield url
 
 
 @pytest.fixture

@@ -1,9 +1,35 @@
-"""Workers and periodic-task slots in the admin, read-only; the tasks themselves (queued,
-running, failed with their traceback, finished) are django-tasks-db's "Task results"."""
+"""The queue in the admin. django-tasks-db's "Task results" list every task (waiting,
+running, finished with its value, failed with its traceback); this module adds an action to
+run failed tasks again, and read-only lists of workers and periodic-task slots."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
+from . import services
 from .models import ScheduleSlot, WorkerHeartbeat
+
+
+class TaskResultAdmin(DBTaskResultAdmin):
+    actions = ["enqueue_again"]
+
+    @admin.action(description="Run the selected failed tasks again")
+    def enqueue_again(self, request, queryset):
+        again = services.enqueue_again(queryset.values_list("pk", flat=True))
+        skipped = queryset.count() - len(again)
+        self.message_user(request, f"{len(again)} task(s) enqueued again.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request,
+                f"{skipped} skipped: only failed tasks whose code still exists run again.",
+                messages.WARNING,
+            )
+
+
+# django-tasks-db registers its own admin first (it comes earlier in INSTALLED_APPS).
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, TaskResultAdmin)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -22,7 +48,13 @@ class WorkerHeartbeatAdmin(ReadOnlyAdmin):
 @admin.register(ScheduleSlot)
 class ScheduleSlotAdmin(ReadOnlyAdmin):
     list_display = ("name", "next_run_at", "last_enqueued_at")
+    actions = ["run_now"]
 
-    def has_delete_permission(self, request, obj=None):
-        # Deleting a slot makes its task due again at the next pulse: a way to run it now.
-        return True
+    @admin.action(description="Run the selected periodic tasks now")
+    def run_now(self, request, queryset):
+        moved = services.run_periodic_now(queryset.values_list("name", flat=True))
+        self.message_user(
+            request,
+            f"{moved} periodic task(s) will run at the next worker pulse.",
+            messages.SUCCESS,
+        )

@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.utils.crypto import get_random_string
 
@@ -51,6 +52,9 @@ def _run() -> None:
 
     from .worker import Pulse
 
+    # Started from AppConfig.ready(): wait until every app is ready before the first query.
+    while not apps.ready:
+        time.sleep(0.1)
     # `manage.py runserver` before `migrate`: wait for the queue's table instead of failing.
     while DBTaskResult._meta.db_table not in connection.introspection.table_names():
         connection.close()

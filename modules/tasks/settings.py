@@ -25,8 +25,8 @@ TASKS_SCHEDULE = {}
 # Workers write a heartbeat this often (seconds). A task still marked running whose worker
 # has been silent for TASKS_WORKER_LOST_AFTER seconds is run again by another worker, at
 # most TASKS_MAX_RECOVERIES times (a task that kills its worker every time then fails).
-TASKS_HEARTBEAT_SECONDS = 5
-TASKS_WORKER_LOST_AFTER = 60
+TASKS_HEARTBEAT_SECONDS = env.int("TASKS_HEARTBEAT_SECONDS", default=5)
+TASKS_WORKER_LOST_AFTER = env.int("TASKS_WORKER_LOST_AFTER", default=60)
 TASKS_MAX_RECOVERIES = 3
 # Finished task results (shown in the admin) are kept this many days.
 TASKS_RESULTS_KEEP_DAYS = 14

@@ -37,15 +37,24 @@ ATTEMPT_KWARG = "_quickscale_attempt"
 def enqueue_on_commit(work: Task, *args: Any, **kwargs: Any) -> None:
     """Enqueue `work` once the current transaction commits; never if it rolls back.
 
-    Outside a transaction it is enqueued at once. Arguments must be JSON values (ids, text),
+    Outside a transaction it is enqueued at once; so it is with the database queue, whose
+    row is part of the transaction itself. Arguments must be JSON values (ids, text),
     not model instances: the worker loads what it needs, as it is when the task runs.
     """
     enqueue = functools.partial(work.enqueue, *args, **kwargs)
     connection = transaction.get_connection()
-    if _only_test_transactions(connection):
+    if _only_test_transactions(connection) or _queue_joins_transaction(work):
         enqueue()
     else:
         transaction.on_commit(enqueue, robust=True)
+
+
+def _queue_joins_transaction(work: Task) -> bool:
+    # The database queue (the tasks module's default) writes its row through the same
+    # connection: inside the transaction the row commits with the data or vanishes with
+    # it, and no worker sees it before the commit. That is the on-commit rule without the
+    # gap in which a crash after the commit would lose the task.
+    return type(work.get_backend()).__name__ == "DatabaseBackend"
 
 
 def _only_test_transactions(connection: Any) -> bool:

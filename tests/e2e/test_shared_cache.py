@@ -23,11 +23,8 @@ from __future__ import annotations
 import http.client
 import os
 import re
-import shutil
 import signal
-import socket
 import subprocess
-import tempfile
 import time
 import urllib.parse
 from contextlib import contextmanager
@@ -93,43 +90,6 @@ def served_project(template_snapshot, tmp_path_factory, project_python, postgres
     per_account = re.search(r"(?:^|,)(\d+)/[^,/]+/key(?:,|$)", rates)
     assert per_account, rates
     return project, env, int(per_account.group(1))
-
-
-@pytest.fixture(scope="module")
-def redis_url():
-    """A real redis-server on a free loopback port, no persistence; stopped afterwards."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is not installed; .ci/run installs Debian's redis-server")
-        pytest.skip("redis-server not found (apt-get install redis-server)")
-    port = free_port()
-    folder = Path(tempfile.mkdtemp(prefix="quickscale-redis-"))
-    server = subprocess.Popen(  # noqa: S603
-        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
-         "--dir", str(folder), "--protected-mode", "yes"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 20
-        while not redis_answers(port):
-            assert server.poll() is None, server.communicate()[0]
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def redis_answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(64).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 class Gunicorn:

@@ -1,10 +1,14 @@
-"""Local servers the tests start for themselves: PostgreSQL clusters and free ports."""
+"""Local servers the tests start for themselves: PostgreSQL clusters, Redis, free ports."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
+import subprocess
 import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -75,8 +79,44 @@ def find_postgres_bin() -> Path | None:
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def redis_server():
+    """A real redis-server on a free loopback port, no persistence; yields its URL and stops
+    it afterwards. Skips (fails under CI) when Debian's redis-server is missing."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is not installed; .ci/run installs Debian's redis-server")
+        pytest.skip("redis-server not found (apt-get install redis-server)")
+    port = free_port()
+    folder = Path(tempfile.mkdtemp(prefix="quickscale-redis-"))
+    server = subprocess.Popen(  # noqa: S603
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+         "--dir", str(folder), "--protected-mode", "yes"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while not redis_answers(port):
+            assert server.poll() is None, server.communicate()[0]
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
