@@ -102,18 +102,28 @@ def totp(secret: str, at: float | None = None, step: int = 30, digits: int = 6) 
 
 
 class ServedProject:
-    """A generated project served by gunicorn on 127.0.0.1:<port>, as its Dockerfile serves it."""
+    """A generated project served by gunicorn on 127.0.0.1:<port>, as its Dockerfile serves it,
+    with a task worker beside it when the project has the tasks module (emails are sent by
+    the worker then, as in production)."""
 
     def __init__(self, project: Path, python: Path, env: dict[str, str], port: int, log: Path):
         self.project, self.python, self.env, self.port, self.log = project, python, env, port, log
         self.base_url = f"http://127.0.0.1:{port}"
         self.process: subprocess.Popen | None = None
+        self.worker: subprocess.Popen | None = None
 
     def url(self, path: str) -> str:
         return self.base_url + path
 
     def start(self) -> None:
         gunicorn = self.python.parent / "gunicorn"
+        if (self.project / "quickscale_modules" / "tasks").is_dir():
+            with self.log.with_suffix(".worker.log").open("w") as log:
+                self.worker = subprocess.Popen(  # noqa: S603
+                    [self.python, "manage.py", "run_worker", "--interval", "0.2"],
+                    cwd=self.project, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )  # fmt: skip
         with self.log.open("w") as log:
             self.process = subprocess.Popen(  # noqa: S603
                 [gunicorn, "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
@@ -140,6 +150,9 @@ class ServedProject:
             # (SIGTERM waits for the browser's idle keep-alive connections.)
             self.process.send_signal(signal.SIGINT)
             self.process.wait(timeout=30)
+        if self.worker is not None and self.worker.poll() is None:
+            self.worker.send_signal(signal.SIGTERM)
+            self.worker.wait(timeout=30)
 
     def log_size(self) -> int:
         return self.log.stat().st_size
