@@ -6,6 +6,7 @@ Production runs `manage.py run_worker` processes instead (docs/modules/tasks.md)
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 import threading
@@ -63,6 +64,9 @@ def _run() -> None:
     worker_id = get_random_string(32)
     pulse = Pulse(worker_id, "default", heartbeat=True, run_schedule=True)
     pulse.start()
+    # Ctrl+C and reloads end this thread with the process: remove the heartbeat on the way
+    # out, so `tasks_status` does not count a worker that is gone.
+    atexit.register(pulse.stop)
     worker = Worker(
         queue_names=["default"],
         interval=1,

@@ -11,6 +11,7 @@ enqueued in the same transaction as the claim: both happen, or neither.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -55,6 +56,20 @@ class Entry:
                 f"Periodic task {self.name!r}: {self.task_path} is not a task; decorate it "
                 "with @task (django_tasks) or quickscale_core.background.retrying_task."
             )
+        required = [
+            parameter.name
+            for parameter in inspect.signature(found.func).parameters.values()
+            if parameter.default is parameter.empty
+            and parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
+        ]
+        if found.takes_context:
+            required = required[1:]
+        if required:
+            raise ScheduleError(
+                f"Periodic task {self.name!r}: {self.task_path} needs {', '.join(required)}; "
+                "a periodic task is called without arguments. Give them defaults, or "
+                "schedule a task that looks them up (for each team, ...) and enqueues the rest."
+            )
         return found
 
     def next_after(self, moment: datetime) -> datetime:
@@ -79,13 +94,28 @@ def parse_every(value: object, name: str) -> int:
             'seconds or "90s", "15m", "6h", "1d".'
         )
     if seconds < SHORTEST_EVERY:
-        raise ScheduleError(f"Periodic task {name!r}: run it at most every {SHORTEST_EVERY} s.")
+        raise ScheduleError(
+            f"Periodic task {name!r}: `every: {value!r}` is too often; the shortest period is "
+            f"{SHORTEST_EVERY} seconds."
+        )
     return seconds
+
+
+# What an entry may say (a manifest item also carries `app`, added by the core, and the
+# `order` and `when` every contribution may have).
+ENTRY_KEYS = {"task", "every", "cron", "name"}
+CONTRIBUTION_KEYS = {"app", "order", "when"}
 
 
 def make_entry(name: str, item: object) -> Entry:
     if not isinstance(item, dict) or not isinstance(item.get("task"), str):
         raise ScheduleError(f"Periodic task {name!r} needs `task`: the dotted path of a task.")
+    unknown = set(item) - ENTRY_KEYS - CONTRIBUTION_KEYS
+    if unknown:
+        raise ScheduleError(
+            f"Periodic task {name!r}: unknown {', '.join(sorted(map(repr, unknown)))}; an "
+            "entry has `task` and `every` or `cron` (periodic tasks take no arguments)."
+        )
     if ("every" in item) == ("cron" in item):
         raise ScheduleError(f"Periodic task {name!r} needs exactly one of `every` and `cron`.")
     if "cron" in item:

@@ -22,7 +22,7 @@ import threading
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, connection
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 
@@ -138,16 +138,28 @@ class Pulse(threading.Thread):
                 logger.info("Enqueued periodic task %s", name)
 
     def stop(self) -> None:
-        """Stop beating and remove the heartbeat: a worker that stops cleanly is not lost."""
+        """Stop beating and remove the heartbeat: a worker that stops cleanly is not lost.
+
+        If a task of this worker is still marked running (the development server's worker
+        thread ends with its process, mid-task), the heartbeat is left, dated as silent:
+        the next pulse of any worker gives that task back instead of never."""
+        from django_tasks_db.models import DBTaskResult
+
         self.stopping.set()
         if self.is_alive():
             self.join(timeout=settings.TASKS_HEARTBEAT_SECONDS + 5)
-        if self.heartbeat:
-            try:
-                with transaction.atomic():
-                    WorkerHeartbeat.objects.filter(worker_id=self.worker_id).delete()
-            except Exception:
-                logger.exception("Tasks worker %s: could not remove its heartbeat", self.worker_id)
+        if not self.heartbeat:
+            return
+        try:
+            mine = WorkerHeartbeat.objects.filter(worker_id=self.worker_id)
+            running = DBTaskResult.objects.running().values_list("worker_ids", flat=True)
+            if any(ids and ids[-1] == self.worker_id for ids in running):
+                silent = timedelta(seconds=settings.TASKS_WORKER_LOST_AFTER + 1)
+                mine.update(seen_at=timezone.now() - silent)
+            else:
+                mine.delete()
+        except Exception:
+            logger.exception("Tasks worker %s: could not remove its heartbeat", self.worker_id)
 
 
 def live_workers(now=None) -> int:

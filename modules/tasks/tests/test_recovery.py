@@ -122,3 +122,19 @@ def test_heartbeats_a_day_old_are_cleared():
     recover_lost_tasks()
 
     assert not WorkerHeartbeat.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_worker_that_ends_mid_task_leaves_a_silent_heartbeat_so_the_task_comes_back(settings):
+    # The development server's worker thread dies with its process (Ctrl+C, a reload).
+    settings.TASKS_SCHEDULE = {}
+    pulse = Pulse("dev", "default", heartbeat=True, run_schedule=False)
+    pulse.tick()
+    row = running_on("dev", minutes_ago=0)
+
+    pulse.stop()
+
+    assert WorkerHeartbeat.objects.filter(worker_id="dev").exists()
+    assert live_workers() == 0
+    DBTaskResult.objects.filter(pk=row.pk).update(started_at=timezone.now() - timedelta(minutes=2))
+    assert recover_lost_tasks() == {"requeued": 1, "failed": 0}

@@ -112,7 +112,9 @@ def test_the_project_setting_replaces_a_modules_entry_for_the_same_task(settings
         ({"task": TICK}, "exactly one of `every` and `cron`"),
         ({"task": TICK, "every": "1h", "cron": "* * * * *"}, "exactly one"),
         ({"task": TICK, "every": "soon"}, '"15m"'),
-        ({"task": TICK, "every": 5}, "at most every 10 s"),
+        ({"task": TICK, "every": 5}, "`every: 5` is too often"),
+        ({"task": TICK, "evry": "1h"}, "unknown 'evry'"),
+        ({"task": TICK, "every": "1h", "args": [1]}, "take no arguments"),
         ({"task": TICK, "every": True}, "not a period"),
         ({"task": TICK, "cron": "every night"}, "not a cron expression"),
         ({"every": "1h"}, "needs `task`"),
@@ -131,6 +133,7 @@ def test_malformed_entries_are_refused_with_what_to_write(settings, item, messag
     [
         ("quickscale_modules.tasks.tests.periodic.not_a_task", "is not a task"),
         ("quickscale_modules.tasks.tests.periodic.missing", "cannot import"),
+        ("quickscale_modules.tasks.tests.periodic.append_line", "needs path, line"),
     ],
 )
 @pytest.mark.django_db

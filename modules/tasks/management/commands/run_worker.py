@@ -8,12 +8,14 @@ Start as many as the load needs, on as many machines; each takes one task at a t
 
 from __future__ import annotations
 
+import os
 import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django.utils.crypto import get_random_string
 from django_tasks import task_backends
 
@@ -55,6 +57,12 @@ class Command(BaseCommand):
         backend = task_backends["default"]
         worker_id = get_random_string(32)
         database_queue = type(backend).__name__ == "DatabaseBackend"
+        reload = database_queue and not batch and (reload or settings.DEBUG)
+        if reload and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
+            # The autoreloader's watcher: it runs this command again in a child process,
+            # the actual worker (restarted on code changes), which beats and says so.
+            call_command("db_worker", queue_name=queues, reload=True, verbosity=0)
+            return
         pulse = Pulse(worker_id, queues, heartbeat=database_queue, run_schedule=schedule)
         self.stdout.write(
             f"Worker {worker_id[:8]} on the {'database' if database_queue else 'Redis'} queue "
@@ -68,7 +76,7 @@ class Command(BaseCommand):
                     queue_name=queues,
                     interval=interval,
                     batch=batch,
-                    reload=reload or settings.DEBUG and not batch,
+                    reload=reload,
                     worker_id=worker_id,
                     verbosity=options["verbosity"],
                 )

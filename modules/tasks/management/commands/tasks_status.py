@@ -21,7 +21,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *, json: bool, check: bool, **options) -> None:
-        status = queue_status()
+        try:
+            status = queue_status()
+        except Exception as error:  # noqa: BLE001 - Redis or the database unreachable
+            raise CommandError(f"The task queue cannot be read: {error}") from error
         stalled = status["oldest_wait_seconds"] > settings.TASKS_WORKER_LOST_AFTER
         if check and status["waiting"] and stalled and not status["workers"]:
             raise CommandError(
