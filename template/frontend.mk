@@ -57,7 +57,7 @@ VITE_PORT ?= 5173
 
 # Ctrl-C stops both (the terminal interrupts every process of the command); when runserver
 # stops on its own, the trap stops Vite.
-dev: install migrate node_modules/.package-lock.json ## Vite's dev server (hot reload) beside runserver on http://$(HOST):$(PORT)
+dev: install migrate node_modules/.package-lock.json ## Vite's dev server (hot reload) beside runserver on http://127.0.0.1:8000 (HOST=, PORT= to change)
 	@echo "Vite serves the scripts on http://localhost:$(VITE_PORT); open the site at http://$(HOST):$(PORT)"
 	@VITE_DEV_SERVER_PORT=$(VITE_PORT) $(NPM) run --silent dev & vite=$$!; \
 		trap 'kill $$vite 2>/dev/null' EXIT; \
