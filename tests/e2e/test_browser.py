@@ -23,7 +23,6 @@ import functools
 import hashlib
 import itertools
 import json
-import os
 import re
 import subprocess
 import time
@@ -35,8 +34,6 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.support.browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
     PHONE,
     REACT_SETTLED,
@@ -78,26 +75,6 @@ class Site:
     outbox: Outbox
     stripe: StripeServer | None = None
     frontend: str = "htmx"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        reason = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(f"{reason}; .ci/run installs it")
-        pytest.skip(reason)
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip("playwright is not installed (it is in the dev dependency group)")
-    with sync_playwright() as playwright:
-        # Never Playwright's own browser download: Debian's Chromium, which phones nobody.
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def project_env(settings_module: str, database_url: str, outbox: Path) -> dict[str, str]:

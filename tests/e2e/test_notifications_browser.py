@@ -14,7 +14,6 @@ import re
 
 import pytest
 
-from tests.e2e import test_browser as journeys
 from tests.e2e.test_browser import (
     NO_RELOAD_MARK,
     PASSWORD,
@@ -31,8 +30,6 @@ from tests.e2e.test_browser import (
 from tests.support.browser_support import Outbox, PageChecks, write_browser_settings
 from tests.support.helpers import render, with_requirements
 
-# Chromium, from the journeys' module (one browser per session).
-browser = journeys.browser
 MODULES = sorted({*with_requirements("notifications"), *with_requirements("api")})
 
 
