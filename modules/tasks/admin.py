@@ -9,11 +9,34 @@ from django_tasks_db.models import DBTaskResult
 from . import services
 from .models import ScheduleSlot, WorkerHeartbeat
 
+# Tasks whose arguments are secrets in transit: an email carries password-reset links and
+# sign-in codes, which would let whoever reads them take over the account.
+SECRET_ARGUMENTS = {"quickscale_core.emails.deliver"}
+
 
 class TaskResultAdmin(DBTaskResultAdmin):
     actions = ["enqueue_again"]
 
-    @admin.action(description="Run the selected failed tasks again")
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return ["shown_arguments" if name == "args_kwargs" else name for name in fields]
+
+    @admin.display(description="arguments")
+    def shown_arguments(self, obj):
+        if obj.task_path not in SECRET_ARGUMENTS:
+            return obj.args_kwargs
+        data = (obj.args_kwargs.get("args") or [{}])[0]
+        data = data if isinstance(data, dict) else {}
+        return (
+            f"Email “{data.get('subject', '')}” to {', '.join(data.get('to') or [])} "
+            "(its content is not shown: it may hold sign-in links and codes)"
+        )
+
+    def has_run_again_permission(self, request):
+        # Running a task again acts with its arguments (an email is sent again): superusers.
+        return request.user.is_superuser
+
+    @admin.action(description="Run the selected failed tasks again", permissions=["run_again"])
     def enqueue_again(self, request, queryset):
         again = services.enqueue_again(queryset.values_list("pk", flat=True))
         skipped = queryset.count() - len(again)
@@ -50,7 +73,10 @@ class ScheduleSlotAdmin(ReadOnlyAdmin):
     list_display = ("name", "next_run_at", "last_enqueued_at")
     actions = ["run_now"]
 
-    @admin.action(description="Run the selected periodic tasks now")
+    def has_run_now_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description="Run the selected periodic tasks now", permissions=["run_now"])
     def run_now(self, request, queryset):
         moved = services.run_periodic_now(queryset.values_list("name", flat=True))
         self.message_user(

@@ -48,10 +48,9 @@ def start_if_runserver() -> None:
 
 def _run() -> None:
     from django.db import connection
-    from django_tasks_db.management.commands.db_worker import Worker
     from django_tasks_db.models import DBTaskResult
 
-    from .worker import Pulse
+    from .worker import Pulse, QueueWorker
 
     # Started from AppConfig.ready(): wait until every app is ready before the first query.
     while not apps.ready:
@@ -67,7 +66,7 @@ def _run() -> None:
     # Ctrl+C and reloads end this thread with the process: remove the heartbeat on the way
     # out, so `tasks_status` does not count a worker that is gone.
     atexit.register(pulse.stop)
-    worker = Worker(
+    worker = QueueWorker(
         queue_names=["default"],
         interval=1,
         batch=False,

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
+EMAIL_TASK = "quickscale_core.emails.deliver"
+
 
 @task
 def prune_results() -> int:
@@ -16,6 +18,14 @@ def prune_results() -> int:
 
     if not uses_database_queue():
         return 0  # RQ expires its own results.
-    cutoff = timezone.now() - timedelta(days=settings.TASKS_RESULTS_KEEP_DAYS)
+    now = timezone.now()
+    cutoff = now - timedelta(days=settings.TASKS_RESULTS_KEEP_DAYS)
     deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lt=cutoff).delete()
-    return deleted
+    # A sent email's row holds its body (password-reset links, sign-in codes): gone within
+    # the hour, not kept for days. Failed ones stay for their traceback.
+    sent, _ = (
+        DBTaskResult.objects.successful()
+        .filter(task_path=EMAIL_TASK, finished_at__lt=now - timedelta(hours=1))
+        .delete()
+    )
+    return deleted + sent

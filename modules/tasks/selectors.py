@@ -39,7 +39,7 @@ def _database_status(now) -> dict[str, Any]:
         "failed_last_day": DBTaskResult.objects.failed()
         .filter(finished_at__gte=now - timedelta(days=1))
         .count(),
-        "workers": live_workers(now),
+        "workers": live_workers(),
     }
 
 

@@ -22,9 +22,12 @@ import threading
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
+from django.db.models import DateTimeField, ExpressionWrapper
+from django.db.models.functions import Now
 from django.utils import timezone
 from django_tasks import TaskResultStatus
+from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
 
 from . import schedule
 from .models import WorkerHeartbeat
@@ -38,9 +41,16 @@ class WorkerLost(Exception):
     """Recorded on a task whose worker died while running it too many times."""
 
 
+def database_now(ago: float = 0):
+    """The database's clock (minus `ago` seconds): heartbeats are written and judged by one
+    clock, so a machine whose own clock is behind is not taken for dead."""
+    if not ago:
+        return Now()
+    return ExpressionWrapper(Now() - timedelta(seconds=ago), output_field=DateTimeField())
+
+
 def beat(worker_id: str, queues: str, started_at) -> None:
-    now = timezone.now()
-    updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(seen_at=now)
+    updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(seen_at=database_now())
     if not updated:
         WorkerHeartbeat.objects.create(
             worker_id=worker_id,
@@ -48,7 +58,7 @@ def beat(worker_id: str, queues: str, started_at) -> None:
             pid=os.getpid(),
             queues=queues[:255],
             started_at=started_at,
-            seen_at=now,
+            seen_at=database_now(),
         )
 
 
@@ -56,15 +66,19 @@ def recover_lost_tasks(now=None) -> dict[str, int]:
     """Give back (or fail) the tasks whose worker stopped beating; returns the counts."""
     from django_tasks_db.models import DBTaskResult
 
-    now = now or timezone.now()
-    lost_before = now - timedelta(seconds=settings.TASKS_WORKER_LOST_AFTER)
+    lost_after = settings.TASKS_WORKER_LOST_AFTER
+    if now is None:
+        lost_before, day_ago = database_now(lost_after), database_now(86400)
+    else:
+        lost_before, day_ago = now - timedelta(seconds=lost_after), now - timedelta(days=1)
     silent = set(
         WorkerHeartbeat.objects.filter(seen_at__lt=lost_before).values_list("worker_id", flat=True)
     )
     counts = {"requeued": 0, "failed": 0}
     if not silent:
         return counts
-    for result in DBTaskResult.objects.running().filter(started_at__lt=lost_before):
+    # Silence alone decides (not the task's start time, written by the worker's own clock).
+    for result in DBTaskResult.objects.running():
         if not result.worker_ids or result.worker_ids[-1] not in silent:
             continue
         # Conditional on the claim we saw (its started_at), so two workers recovering at
@@ -76,7 +90,7 @@ def recover_lost_tasks(now=None) -> dict[str, int]:
         if restarts > settings.TASKS_MAX_RECOVERIES:
             counts["failed"] += claim.update(
                 status=TaskResultStatus.FAILED,
-                finished_at=now,
+                finished_at=timezone.now(),
                 exception_class_path=LOST_EXCEPTION,
                 traceback=(
                     f"{LOST_EXCEPTION}: the worker running this task stopped beating "
@@ -93,8 +107,35 @@ def recover_lost_tasks(now=None) -> dict[str, int]:
                     result.pk, result.task_path, result.worker_ids[-1],
                 )  # fmt: skip
     # Heartbeats of workers gone for a day, with nothing left to recover, are history.
-    WorkerHeartbeat.objects.filter(seen_at__lt=now - timedelta(days=1)).delete()
+    WorkerHeartbeat.objects.filter(seen_at__lt=day_ago).delete()
     return counts
+
+
+class QueueWorker(DatabaseWorker):
+    """django-tasks-db's worker, minus one way to die: when the database refuses to record a
+    task's outcome (PostgreSQL refuses a NUL byte in the error text), that worker exits and
+    leaves the task marked running. This one records a cleaned copy and goes on."""
+
+    def run_task(self, db_task_result) -> None:
+        try:
+            super().run_task(db_task_result)
+        except DatabaseError as error:
+            logger.exception("Task %s: its outcome could not be recorded", db_task_result.pk)
+            type(db_task_result).objects.filter(
+                pk=db_task_result.pk, status=TaskResultStatus.RUNNING
+            ).update(
+                status=TaskResultStatus.FAILED,
+                finished_at=timezone.now(),
+                return_value=None,
+                exception_class_path=clean(db_task_result.exception_class_path)
+                or f"{type(error).__module__}.{type(error).__qualname__}",
+                traceback=clean(db_task_result.traceback) or clean(str(error)),
+            )
+
+
+def clean(text: str | None) -> str:
+    # NUL is the one character PostgreSQL's text columns refuse.
+    return (text or "").replace("\x00", "\\x00")
 
 
 class Pulse(threading.Thread):
@@ -111,12 +152,12 @@ class Pulse(threading.Thread):
 
     def run(self) -> None:
         while not self.stopping.is_set():
+            close_old_connections()
             self.tick()
             self.stopping.wait(settings.TASKS_HEARTBEAT_SECONDS)
         connection.close()
 
     def tick(self) -> None:
-        close_old_connections()
         # Each part on its own: a failing periodic task import must not stop the heartbeat.
         for part in (self._beat, self._recover, self._schedule):
             try:
@@ -154,15 +195,13 @@ class Pulse(threading.Thread):
             mine = WorkerHeartbeat.objects.filter(worker_id=self.worker_id)
             running = DBTaskResult.objects.running().values_list("worker_ids", flat=True)
             if any(ids and ids[-1] == self.worker_id for ids in running):
-                silent = timedelta(seconds=settings.TASKS_WORKER_LOST_AFTER + 1)
-                mine.update(seen_at=timezone.now() - silent)
+                mine.update(seen_at=database_now(settings.TASKS_WORKER_LOST_AFTER + 1))
             else:
                 mine.delete()
         except Exception:
             logger.exception("Tasks worker %s: could not remove its heartbeat", self.worker_id)
 
 
-def live_workers(now=None) -> int:
-    now = now or timezone.now()
-    lost_before = now - timedelta(seconds=settings.TASKS_WORKER_LOST_AFTER)
-    return WorkerHeartbeat.objects.filter(seen_at__gte=lost_before).count()
+def live_workers() -> int:
+    lost_after = settings.TASKS_WORKER_LOST_AFTER
+    return WorkerHeartbeat.objects.filter(seen_at__gte=database_now(lost_after)).count()

@@ -41,7 +41,12 @@ def enqueue_on_commit(work: Task, *args: Any, **kwargs: Any) -> None:
     row is part of the transaction itself. Arguments must be JSON values (ids, text),
     not model instances: the worker loads what it needs, as it is when the task runs.
     """
-    enqueue = functools.partial(work.enqueue, *args, **kwargs)
+
+    def enqueue() -> None:
+        # A function, not a functools.partial: Django logs a failing robust callback by its
+        # __qualname__, and a partial's missing one turned "Redis is down" into a 500.
+        work.enqueue(*args, **kwargs)
+
     connection = transaction.get_connection()
     if _only_test_transactions(connection) or _queue_joins_transaction(work):
         enqueue()
@@ -91,6 +96,9 @@ def retrying_task(
         @functools.wraps(func)
         def run(*args: Any, **kwargs: Any) -> Any:
             attempt = int(kwargs.pop(ATTEMPT_KWARG, 1))
+            # With takes_context=True the worker passes the run's context first; the next
+            # run gets its own, so only the task's own arguments are enqueued again.
+            arguments = args[1:] if retried.takes_context else args
             try:
                 return func(*args, **kwargs)
             except Exception:
@@ -102,7 +110,7 @@ def retrying_task(
                     raise
                 delay = retry_delay(attempt, first_delay, longest_delay)
                 retried.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(
-                    *args, **kwargs, **{ATTEMPT_KWARG: attempt + 1}
+                    *arguments, **kwargs, **{ATTEMPT_KWARG: attempt + 1}
                 )
                 logger.warning(
                     "%s failed on attempt %d of %d; retrying in %d s.",

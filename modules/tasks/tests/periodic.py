@@ -39,3 +39,9 @@ def hold(path: str, release: str) -> str:
 
 def not_a_task() -> None:
     """A plain function: scheduling it is refused by the system check."""
+
+
+@task
+def explode(message: str) -> None:
+    # "<NUL>" becomes the NUL character here: PostgreSQL would refuse it in the arguments.
+    raise ValueError(message.replace("<NUL>", "\x00"))

@@ -77,3 +77,78 @@ def test_a_periodic_task_can_be_made_due_now(staff):
     assert (
         staff.get(reverse("admin:quickscale_tasks_workerheartbeat_changelist")).status_code == 200
     )
+
+
+@pytest.fixture
+def viewer(client, django_user_model):
+    """Staff who may only view task results (the permission the red team used)."""
+    from django.contrib.auth.models import Permission
+
+    user = django_user_model.objects.create_user(
+        email="viewer@example.com", password="pw-1234567", is_staff=True
+    )
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_dbtaskresult"),
+        Permission.objects.get(codename="view_scheduleslot"),
+    )
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.django_db
+def test_an_emails_content_is_never_shown_in_the_admin(staff):
+    from django.core.mail import EmailMessage
+
+    from quickscale_core import emails
+
+    reset = "https://example.com/accounts/password/reset/key/SECRET-KEY/"
+    result = emails.deliver.enqueue(
+        emails.as_data(EmailMessage("Password reset", f"Open {reset}", None, ["ada@example.com"]))
+    )
+
+    page = staff.get(reverse("admin:django_tasks_database_dbtaskresult_change", args=[result.id]))
+
+    assert page.status_code == 200
+    assert "SECRET-KEY" not in page.content.decode()
+    assert "Password reset" in page.content.decode()
+    assert "ada@example.com" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_staff_who_may_only_view_cannot_run_tasks_again(viewer):
+    row = failed("runs-x.txt", "line")
+    slot = ScheduleSlot.objects.create(name="nightly", next_run_at=timezone.now())
+
+    listing = viewer.get(reverse("admin:django_tasks_database_dbtaskresult_changelist"))
+    viewer.post(
+        reverse("admin:django_tasks_database_dbtaskresult_changelist"),
+        {"action": "enqueue_again", "_selected_action": [row.pk]},
+    )
+    viewer.post(
+        reverse("admin:quickscale_tasks_scheduleslot_changelist"),
+        {"action": "run_now", "_selected_action": [slot.pk]},
+    )
+
+    assert listing.status_code == 200
+    assert "enqueue_again" not in listing.content.decode()
+    assert DBTaskResult.objects.count() == 1
+    assert ScheduleSlot.objects.get(pk=slot.pk).next_run_at == slot.next_run_at
+
+
+@pytest.mark.django_db
+def test_sent_emails_leave_the_results_within_the_hour(settings):
+    from django.core.mail import EmailMessage
+
+    from quickscale_core import emails
+    from quickscale_modules.tasks.housekeeping import prune_results
+
+    result = emails.deliver.enqueue(
+        emails.as_data(EmailMessage("Sign-in code", "123456", None, ["ada@example.com"]))
+    )
+    kept = failed("runs-x.txt", "line")
+    DBTaskResult.objects.filter(pk__in=[result.id, kept.pk]).update(
+        status="SUCCESSFUL", finished_at=timezone.now() - timezone.timedelta(hours=2)
+    )
+
+    assert prune_results.call() == 1
+    assert list(DBTaskResult.objects.values_list("pk", flat=True)) == [kept.pk]

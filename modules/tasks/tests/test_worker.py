@@ -100,3 +100,24 @@ def test_staff_see_the_queue_in_the_status_panel_and_members_do_not(client, djan
     assert "Task queue" in page
     assert "1 waiting" in page
     assert "0 workers" in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_text_the_database_refuses_is_recorded_cleaned_and_the_worker_goes_on():
+    from quickscale_modules.tasks.tests.periodic import explode
+    from quickscale_modules.tasks.worker import QueueWorker
+
+    # PostgreSQL refuses NUL in text: django-tasks-db's worker then died with the task
+    # marked running. (SQLite stores it as it is; either way the task ends up failed.)
+    result = explode.enqueue("bad<NUL>byte")
+    worker = QueueWorker(
+        queue_names=["default"], interval=0, batch=True, backend_name="default",
+        startup_delay=False, max_tasks=None, worker_id="w", excluded_queue_names=[],
+    )  # fmt: skip
+
+    worker.run()
+
+    row = DBTaskResult.objects.get(pk=result.id)
+    assert row.status == "FAILED"
+    assert row.exception_class_path == "builtins.ValueError"
+    assert "bad" in row.traceback and "byte" in row.traceback

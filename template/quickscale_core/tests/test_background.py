@@ -7,6 +7,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import default_task_backend, task
+from django_tasks.backends.dummy import DummyBackend
 
 from quickscale_core.background import (
     ATTEMPT_KWARG,
@@ -30,6 +31,19 @@ def remember(value: str) -> str:
 def flaky(value: str) -> str:
     calls.append((value,))
     raise ConnectionError("provider down")
+
+
+@retrying_task(attempts=2, first_delay=60, takes_context=True)
+def flaky_with_context(context, value: str) -> str:
+    calls.append((context.attempt, value))
+    raise ConnectionError("provider down")
+
+
+class RefusingBackend(DummyBackend):
+    """A queue that cannot take the task (Redis down)."""
+
+    def enqueue(self, task, args, kwargs):
+        raise ConnectionError("Redis is down")
 
 
 @pytest.fixture
@@ -129,3 +143,27 @@ def test_without_a_queue_a_failure_is_recorded_once_and_never_raised_into_the_ca
 def test_retrying_task_refuses_zero_attempts():
     with pytest.raises(ValueError, match="attempts"):
         retrying_task(attempts=0)
+
+
+def test_a_task_that_takes_its_context_is_retried_with_its_own_arguments(queue):
+    from django_tasks import TaskContext
+
+    run = flaky_with_context.enqueue("z")
+    with pytest.raises(ConnectionError):
+        flaky_with_context.call(TaskContext(task_result=run), "z")
+
+    retry = queue.results[-1]
+    assert retry.args == ["z"]
+    assert retry.kwargs == {ATTEMPT_KWARG: 2}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queue_that_refuses_the_task_after_the_commit_is_logged_not_a_500(settings, caplog):
+    settings.TASKS = {
+        "default": {"BACKEND": "quickscale_core.tests.test_background.RefusingBackend"}
+    }
+
+    with transaction.atomic():
+        enqueue_on_commit(remember, "x")
+
+    assert "Redis is down" in caplog.text

@@ -15,11 +15,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import autoreload
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django.utils.crypto import get_random_string
 from django_tasks import task_backends
 
-from quickscale_modules.tasks.worker import Pulse
+from quickscale_modules.tasks.worker import Pulse, QueueWorker
 
 
 class Command(BaseCommand):
@@ -61,7 +62,7 @@ class Command(BaseCommand):
         if reload and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true":
             # The autoreloader's watcher: it runs this command again in a child process,
             # the actual worker (restarted on code changes), which beats and says so.
-            call_command("db_worker", queue_name=queues, reload=True, verbosity=0)
+            autoreload.run_with_reloader(lambda: None)
             return
         pulse = Pulse(worker_id, queues, heartbeat=database_queue, run_schedule=schedule)
         self.stdout.write(
@@ -71,15 +72,7 @@ class Command(BaseCommand):
         pulse.start()
         try:
             if database_queue:
-                call_command(
-                    "db_worker",
-                    queue_name=queues,
-                    interval=interval,
-                    batch=batch,
-                    reload=reload,
-                    worker_id=worker_id,
-                    verbosity=options["verbosity"],
-                )
+                self.run_database_worker(worker_id, queues, interval, batch, reload)
             else:
                 call_command(
                     "rqworker",
@@ -92,6 +85,23 @@ class Command(BaseCommand):
                 )
         finally:
             pulse.stop()
+
+    def run_database_worker(self, worker_id, queues, interval, batch, reload) -> None:
+        worker = QueueWorker(
+            queue_names=queues.split(","),
+            interval=interval,
+            batch=batch,
+            backend_name="default",
+            startup_delay=not batch,  # spreads workers started together
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
+        )
+        worker.configure_signals()
+        if reload:
+            autoreload.run_with_reloader(worker.run)
+        else:
+            worker.run()
 
     def wait_for_migrations(self) -> None:
         """A worker started beside a deploy waits for `migrate` to create the queue's tables
