@@ -4,6 +4,8 @@
 from django.conf import settings
 from django.core import checks
 
+from quickscale_core.extensions import ManifestError
+
 from .schedule import ScheduleError, entries
 
 
@@ -13,7 +15,7 @@ def check_schedule(app_configs=None, **kwargs):
         found = entries()
         for entry in found:
             entry.task()
-    except ScheduleError as exc:
+    except (ScheduleError, ManifestError) as exc:
         return [
             checks.Error(
                 str(exc),
@@ -26,6 +28,10 @@ def check_schedule(app_configs=None, **kwargs):
 
 @checks.register()
 def check_recovery_settings(app_configs=None, **kwargs):
+    if settings.TASKS_HEARTBEAT_SECONDS < 1:
+        return [
+            checks.Error("TASKS_HEARTBEAT_SECONDS must be 1 or more.", id="quickscale_tasks.E002")
+        ]
     if settings.TASKS_WORKER_LOST_AFTER < 3 * settings.TASKS_HEARTBEAT_SECONDS:
         return [
             checks.Error(

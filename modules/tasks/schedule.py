@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -27,10 +28,14 @@ from quickscale_core import extensions
 
 from .models import ScheduleSlot
 
+logger = logging.getLogger(__name__)
+
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 EVERY = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
-# Shorter periods would mostly measure the workers' polling.
+# Shorter periods would mostly measure the workers' polling; longer ones overflow dates.
 SHORTEST_EVERY = 10
+LONGEST_EVERY = 366 * 86400
+LONGEST_NAME = 200  # ScheduleSlot.name holds 255
 
 
 class ScheduleError(ValueError):
@@ -98,6 +103,10 @@ def parse_every(value: object, name: str) -> int:
             f"Periodic task {name!r}: `every: {value!r}` is too often; the shortest period is "
             f"{SHORTEST_EVERY} seconds."
         )
+    if seconds > LONGEST_EVERY:
+        raise ScheduleError(
+            f"Periodic task {name!r}: `every: {value!r}` is longer than a year; use `cron`."
+        )
     return seconds
 
 
@@ -118,33 +127,43 @@ def make_entry(name: str, item: object) -> Entry:
         )
     if ("every" in item) == ("cron" in item):
         raise ScheduleError(f"Periodic task {name!r} needs exactly one of `every` and `cron`.")
+    if len(name) > LONGEST_NAME:
+        raise ScheduleError(
+            f"Periodic task {name[:40]!r}...: name it in {LONGEST_NAME} characters."
+        )
     if "cron" in item:
         cron = item["cron"]
-        if not isinstance(cron, str) or not croniter.is_valid(cron):
+        valid = isinstance(cron, str) and len(cron.split()) == 5 and croniter.is_valid(cron)
+        if not valid:
             raise ScheduleError(
                 f"Periodic task {name!r}: `cron: {cron!r}` is not a cron expression "
                 '(five fields in UTC, e.g. "0 3 * * *").'
             )
+        try:  # A valid expression may name a date that never comes ("0 0 31 2 *").
+            croniter(cron, timezone.now()).get_next(datetime)
+        except Exception as exc:  # noqa: BLE001 - croniter's own errors
+            raise ScheduleError(f"Periodic task {name!r}: `cron: {cron!r}` never runs.") from exc
         return Entry(name=name, task_path=item["task"], cron=cron)
     return Entry(name=name, task_path=item["task"], every=parse_every(item["every"], name))
 
 
 def entries() -> list[Entry]:
     """Every periodic task of this project: the manifests', then TASKS_SCHEDULE's."""
-    found: dict[str, Entry] = {}
+    from_modules: dict[str, Entry] = {}
     for item in extensions.contributions("schedule"):
         name = item.get("name") or item.get("task")
         if not isinstance(name, str):
             raise ScheduleError(f"{item.get('app')}: a `schedule:` item needs `task`.")
-        found[name] = make_entry(name, item)
+        from_modules[name] = make_entry(name, item)
     configured = getattr(settings, "TASKS_SCHEDULE", {}) or {}
     if not isinstance(configured, dict):
         raise ScheduleError("TASKS_SCHEDULE must map names to {task, every or cron}.")
-    for name, item in configured.items():
-        entry = make_entry(str(name), item)
-        # The project's own entry for a module's task replaces it (another period, say).
-        found = {key: e for key, e in found.items() if e.task_path != entry.task_path}
-        found[entry.name] = entry
+    own = [make_entry(str(name), item) for name, item in configured.items()]
+    # The project's own entries for a module's task replace it (another period, say); the
+    # project may list one task several times (a morning and an evening run).
+    replaced = {entry.task_path for entry in own}
+    found = {n: e for n, e in from_modules.items() if e.task_path not in replaced}
+    found.update({entry.name: entry for entry in own})
     return list(found.values())
 
 
@@ -153,26 +172,37 @@ def enqueue_due(now: datetime | None = None) -> list[str]:
     now = now or timezone.now()
     enqueued = []
     for entry in entries():
-        slot = ScheduleSlot.objects.filter(name=entry.name).first()
-        if slot is None:
-            # Another worker may create it first: then its row is the one.
-            with contextlib.suppress(IntegrityError), transaction.atomic():
-                ScheduleSlot.objects.create(name=entry.name, next_run_at=entry.first_run(now))
-            slot = ScheduleSlot.objects.get(name=entry.name)
-        soonest = entry.next_after(now)
-        if slot.next_run_at > soonest:
-            # The period was shortened since the slot was set: do not wait out the old one.
-            ScheduleSlot.objects.filter(pk=slot.pk, next_run_at=slot.next_run_at).update(
-                next_run_at=soonest
-            )
-            continue
-        if slot.next_run_at > now:
-            continue
-        with transaction.atomic():
-            claimed = ScheduleSlot.objects.filter(pk=slot.pk, next_run_at=slot.next_run_at).update(
-                next_run_at=soonest, last_enqueued_at=now
-            )
-            if claimed:
-                entry.task().enqueue()
+        try:
+            if _enqueue_if_due(entry, now):
                 enqueued.append(entry.name)
+        except Exception:
+            # One entry's trouble (its task cannot be imported after a deploy, say) must not
+            # stop the others: logged here, and `manage.py check` names it.
+            logger.exception("Periodic task %s could not be enqueued", entry.name)
     return enqueued
+
+
+def _enqueue_if_due(entry: Entry, now: datetime) -> bool:
+    """Claim and enqueue `entry` if its time has come; whether this call enqueued it."""
+    slot = ScheduleSlot.objects.filter(name=entry.name).first()
+    if slot is None:
+        # Another worker may create it first: then its row is the one.
+        with contextlib.suppress(IntegrityError), transaction.atomic():
+            ScheduleSlot.objects.create(name=entry.name, next_run_at=entry.first_run(now))
+        slot = ScheduleSlot.objects.get(name=entry.name)
+    soonest = entry.next_after(now)
+    if slot.next_run_at > soonest:
+        # The period was shortened since the slot was set: do not wait out the old one.
+        ScheduleSlot.objects.filter(pk=slot.pk, next_run_at=slot.next_run_at).update(
+            next_run_at=soonest
+        )
+        return False
+    if slot.next_run_at > now:
+        return False
+    with transaction.atomic():
+        claimed = ScheduleSlot.objects.filter(pk=slot.pk, next_run_at=slot.next_run_at).update(
+            next_run_at=soonest, last_enqueued_at=now
+        )
+        if claimed:
+            entry.task().enqueue()
+    return bool(claimed)

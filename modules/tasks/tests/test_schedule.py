@@ -117,6 +117,9 @@ def test_the_project_setting_replaces_a_modules_entry_for_the_same_task(settings
         ({"task": TICK, "every": "1h", "args": [1]}, "take no arguments"),
         ({"task": TICK, "every": True}, "not a period"),
         ({"task": TICK, "cron": "every night"}, "not a cron expression"),
+        ({"task": TICK, "cron": "0 0 3 * * *"}, "not a cron expression"),  # six fields
+        ({"task": TICK, "cron": "0 0 31 2 *"}, "never runs"),
+        ({"task": TICK, "every": "999999999d"}, "longer than a year"),
         ({"every": "1h"}, "needs `task`"),
         ("quickscale_modules.tasks.tests.periodic.tick", "needs `task`"),
     ],
@@ -149,4 +152,42 @@ def test_a_recovery_window_shorter_than_three_heartbeats_is_refused(settings):
     settings.TASKS_WORKER_LOST_AFTER = 10
 
     with pytest.raises(SystemCheckError, match="quickscale_tasks.E002"):
+        call_command("check")
+
+
+def test_the_project_may_list_one_task_twice(settings):
+    settings.TASKS_SCHEDULE = {
+        "morning": {"task": TICK, "cron": "0 7 * * *"},
+        "evening": {"task": TICK, "cron": "0 19 * * *"},
+    }
+
+    names = {entry.name for entry in schedule.entries() if entry.task_path == TICK}
+
+    assert names == {"morning", "evening"}
+
+
+@pytest.mark.django_db
+def test_an_entry_that_fails_does_not_stop_the_others(queue, settings, caplog):
+    settings.TASKS_SCHEDULE = {
+        "gone": {"task": "quickscale_modules.tasks.tests.periodic.renamed", "every": "1h"},
+        "tick": {"task": TICK, "every": "1h"},
+    }
+
+    assert due(NOON) == ["tick"]
+    assert "Periodic task gone could not be enqueued" in caplog.text
+
+
+def test_a_long_name_is_refused(settings):
+    settings.TASKS_SCHEDULE = {"x" * 300: {"task": TICK, "every": "1h"}}
+
+    with pytest.raises(schedule.ScheduleError, match="200 characters"):
+        schedule.entries()
+
+
+@pytest.mark.django_db
+def test_a_heartbeat_of_zero_seconds_is_refused(settings):
+    settings.TASKS_HEARTBEAT_SECONDS = 0
+    settings.TASKS_WORKER_LOST_AFTER = 0
+
+    with pytest.raises(SystemCheckError, match="TASKS_HEARTBEAT_SECONDS must be 1"):
         call_command("check")
