@@ -117,7 +117,8 @@ def invite(team: Team, by: User, email: str, role: str, *, base_url: str) -> tup
                 token_digest=token_digest(token),
                 expires_at=expires,
             )
-        transaction.on_commit(lambda: send_invitation(invitation, token, base_url))
+        # Rendered now; delivered once the invitation commits (quickscale_core.emails).
+        send_invitation(invitation, token, base_url)
     return invitation, token
 
 

@@ -16,7 +16,7 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.core.mail import BadHeaderError, EmailMessage, EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.utils.module_loading import import_string
 
@@ -73,7 +73,8 @@ def suppressed(addresses: list[str]) -> set[str]:
     source = extensions.provider("email_suppression")
     if source is None or not addresses:
         return set()
-    return {a.lower() for a in import_string(f"{source}.suppressed")(addresses)}
+    found = import_string(f"{source}.suppressed")(addresses) or []
+    return {a.lower() for a in found if isinstance(a, str)}
 
 
 @retrying_task(attempts=5, first_delay=60, longest_delay=3600)
@@ -91,6 +92,15 @@ def deliver(data: dict[str, Any]) -> int:
         logger.info("Not emailing %d undeliverable address(es): %r", len(blocked), data["subject"])
     if not (to or cc or bcc):
         return 0
+    try:
+        return _build(data, to, cc, bcc).send()
+    except (BadHeaderError, ValueError) as error:
+        # A newline in a header, an address Django cannot encode: no retry can fix it.
+        logger.error("Email %r not sent and not retried: %s", data["subject"][:100], error)
+        return 0
+
+
+def _build(data: dict[str, Any], to: list[str], cc: list[str], bcc: list[str]):
     message = EmailMultiAlternatives(
         data["subject"],
         data["body"],
@@ -104,4 +114,4 @@ def deliver(data: dict[str, Any]) -> int:
     )
     if data.get("html") is not None:
         message.attach_alternative(data["html"], "text/html")
-    return message.send()
+    return message

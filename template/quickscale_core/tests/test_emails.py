@@ -1,5 +1,7 @@
 """The one sending service (quickscale_core/emails.py)."""
 
+import sys
+
 import pytest
 from django.core import mail
 from django.core.mail import EmailMultiAlternatives
@@ -96,3 +98,25 @@ class FailingBackend:
         import smtplib
 
         raise smtplib.SMTPServerDisconnected("provider down")
+
+
+@pytest.mark.django_db
+def test_a_message_no_retry_can_fix_is_dropped_with_a_log_line_not_retried(caplog):
+    message = EmailMultiAlternatives("Hi\nBcc: victim@example.com", "x", None, ["a@example.com"])
+
+    result = emails.deliver.enqueue(emails.as_data(message))
+
+    assert result.status == "SUCCESSFUL"
+    assert result.return_value == 0
+    assert mail.outbox == []
+    assert "not retried" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_suppression_provider_answering_oddly_suppresses_nothing(monkeypatch):
+    monkeypatch.setattr(emails.extensions, "provider", lambda feature: __name__)
+    monkeypatch.setattr(sys.modules[__name__], "suppressed", lambda addresses: [None, 3])
+
+    emails.send(EmailMultiAlternatives("Hi", "Plain", None, ["ok@example.com"]))
+
+    assert mail.outbox[0].to == ["ok@example.com"]
