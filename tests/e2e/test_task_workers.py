@@ -118,17 +118,24 @@ def worker_pids(lines: list[str], processes) -> set[int]:
     return found
 
 
-def test_two_database_workers_run_every_task_exactly_once(tasks_project, project_python, tmp_path):
-    project, env = tasks_project
+def run_on_two_workers(project, python, env, tmp_path) -> None:
+    """Enqueue TASKS tasks, run two workers until all ran: each ran once, on both workers."""
     out = tmp_path / "runs.txt"
-    shell(project, project_python, env, ENQUEUE.format(path=str(out), count=TASKS))
+    shell(project, python, env, ENQUEUE.format(path=str(out), count=TASKS))
 
-    with workers(project, project_python, env, 2, tmp_path) as started:
+    with workers(project, python, env, 2, tmp_path) as started:
         lines = wait_for_lines(out, TASKS, started)
 
     counts = runs_by_task(lines)
     assert counts == {f"task-{n}": 1 for n in range(TASKS)}, counts
     assert len(worker_pids(lines, started)) == 2, "one worker ran everything"
+
+
+def test_two_database_workers_run_every_task_exactly_once(tasks_project, project_python, tmp_path):
+    project, env = tasks_project
+
+    run_on_two_workers(project, project_python, env, tmp_path)
+
     statuses = shell(project, project_python, env, STATUS.format(name="append_line"))
     assert statuses.strip() == str(["SUCCESSFUL"] * TASKS)
 
@@ -164,15 +171,9 @@ def test_two_redis_workers_run_every_task_exactly_once(
     project, env = tasks_project
     # Database 1: the shared-cache tests read database 0's keys.
     env = {**env, "TASKS_BROKER_URL": redis_url.rsplit("/", 1)[0] + "/1"}
-    out = tmp_path / "runs.txt"
-    shell(project, project_python, env, ENQUEUE.format(path=str(out), count=TASKS))
 
-    with workers(project, project_python, env, 2, tmp_path) as started:
-        lines = wait_for_lines(out, TASKS, started)
+    run_on_two_workers(project, project_python, env, tmp_path)
 
-    counts = runs_by_task(lines)
-    assert counts == {f"task-{n}": 1 for n in range(TASKS)}, counts
-    assert len(worker_pids(lines, started)) == 2, "one worker ran everything"
     status = run([project_python, "manage.py", "tasks_status", "--json"], project, env).stdout
     assert json.loads(status) | {"oldest_wait_seconds": 0} == {
         "queue": "redis", "waiting": 0, "oldest_wait_seconds": 0, "running": 0,
