@@ -9,6 +9,7 @@ is installed.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 from anymail.signals import AnymailTrackingEvent, EventType
@@ -26,6 +27,9 @@ logger = logging.getLogger(__name__)
 
 # Provider events worth keeping; deliveries, opens and clicks are not stored.
 RECORDED_EVENTS = {EventType.BOUNCED, EventType.COMPLAINED, EventType.REJECTED}
+# An older event is stored but suppresses nothing: a signed body replayed later (signatures
+# of some providers never expire) must not stop mail to an address that works again.
+STALE_AFTER = timedelta(days=3)
 # Events after which an address is not mailed again until its owner asks.
 SUPPRESSING_EVENTS = {
     EventType.BOUNCED: Suppression.Reason.BOUNCED,
@@ -91,19 +95,25 @@ def record_delivery_event(event: AnymailTrackingEvent, provider: str) -> Deliver
     bounce or a complaint marks the address undeliverable. Other events are ignored."""
     if event.event_type not in RECORDED_EVENTS or not event.recipient:
         return None
-    address = event.recipient.strip().lower()
-    description = event.description or event.mta_response or ""
+    event_id = (event.event_id or "")[:255]
+    if event_id and DeliveryEvent.objects.filter(provider=provider, event_id=event_id).exists():
+        # A replayed event (the provider retries, or someone resends a signed body they
+        # saw): already counted, and it must not suppress an address its owner cleared.
+        return None
+    address = event.recipient.replace("\x00", "").strip().lower()
+    description = (event.description or event.mta_response or "").replace("\x00", "")
     recorded = DeliveryEvent.objects.create(
         provider=provider[:32],
         event_type=event.event_type,
-        event_id=(event.event_id or "")[:255],
+        event_id=event_id,
         recipient=address[:254],
         message_id=(event.message_id or "")[:255],
         description=description,
         occurred_at=event.timestamp,
     )
     reason = SUPPRESSING_EVENTS.get(event.event_type)
-    if reason is not None:
+    stale = event.timestamp is not None and event.timestamp < timezone.now() - STALE_AFTER
+    if reason is not None and not stale:
         Suppression.objects.update_or_create(
             address=address[:254], defaults={"reason": reason, "detail": description}
         )

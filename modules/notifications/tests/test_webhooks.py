@@ -24,7 +24,13 @@ def mailgun(settings):
 
 
 def mailgun_event(
-    event: str, recipient: str, *, severity: str = "permanent", key: str = SIGNING_KEY
+    event: str,
+    recipient: str,
+    *,
+    severity: str = "permanent",
+    key: str = SIGNING_KEY,
+    event_id: str = "",
+    occurred: float | None = None,
 ) -> str:
     """A Mailgun tracking webhook body, signed with `key` as Mailgun signs it."""
     timestamp, token = str(int(time.time())), "a" * 50
@@ -36,7 +42,8 @@ def mailgun_event(
                 "event": event,
                 "severity": severity,
                 "recipient": recipient,
-                "timestamp": time.time(),
+                "timestamp": time.time() if occurred is None else occurred,
+                **({"id": event_id} if event_id else {}),
                 "message": {"headers": {"message-id": "20260101.abc@mg.example.com"}},
                 "delivery-status": {"description": "No such mailbox", "message": "550 5.1.1"},
             },
@@ -94,3 +101,52 @@ def test_only_the_configured_provider_has_a_webhook(client, settings):
     assert post(client, "{}", provider="no_such_provider").status_code == 404
     settings.EMAIL_PROVIDER = ""
     assert post(client, mailgun_event("failed", "a@example.com")).status_code == 404
+
+
+def test_a_provider_whose_webhook_cannot_be_verified_has_none(client, settings):
+    # Postmark signs nothing: only the basic-auth secret tells its calls from a forger's.
+    settings.EMAIL_PROVIDER = "postmark"
+    settings.ANYMAIL = {}
+    forged = {"RecordType": "Bounce", "Type": "HardBounce", "Email": "ada@example.com"}
+
+    response = post(client, json.dumps(forged), provider="postmark")
+
+    assert response.status_code == 404
+    assert not Suppression.objects.exists()
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    with pytest.raises(SystemCheckError, match="ANYMAIL_WEBHOOK_SECRET"):
+        call_command("check", deploy=True, fail_level="WARNING")
+
+
+def test_mailgun_without_its_signing_key_has_no_webhook(client, settings):
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "user:pass"}
+
+    assert post(client, mailgun_event("failed", "a@example.com")).status_code == 404
+
+
+def test_a_deeply_nested_body_is_refused_not_a_500(client):
+    assert post(client, "[" * 100_000 + "]" * 100_000).status_code == 400
+
+
+def test_a_replayed_bounce_does_not_suppress_an_address_its_owner_cleared(client, ada):
+    body = mailgun_event("failed", ada.email, event_id="evt-1")
+    assert post(client, body).status_code == 200
+    Suppression.objects.all().delete()  # Ada clicked "Try this address again".
+
+    assert post(client, body).status_code == 200
+
+    assert not Suppression.objects.exists()
+    assert DeliveryEvent.objects.count() == 1
+
+
+def test_an_old_bounce_is_recorded_but_suppresses_nothing(client, ada):
+    ten_days_ago = time.time() - 10 * 86400
+
+    assert (
+        post(client, mailgun_event("failed", ada.email, occurred=ten_days_ago)).status_code == 200
+    )
+
+    assert DeliveryEvent.objects.count() == 1
+    assert not Suppression.objects.exists()
