@@ -34,7 +34,7 @@ PERIODIC = "quickscale_modules.tasks.tests.periodic"
 ENQUEUE = f"""
 from {PERIODIC} import append_line
 for n in range({{count}}):
-    append_line.enqueue({{path!r}}, f"task-{{{{n}}}}", pause=0.2)
+    append_line.enqueue({{path!r}}, f"task-{{{{n}}}}", pause=0.5)
 """
 STATUS = """
 from django_tasks_db.models import DBTaskResult
@@ -119,7 +119,9 @@ def worker_pids(lines: list[str], processes) -> set[int]:
 
 
 def run_on_two_workers(project, python, env, tmp_path) -> None:
-    """Enqueue TASKS tasks, run two workers until all ran: each ran once, on both workers."""
+    """Enqueue TASKS tasks, run two workers until all ran: each ran once, on both workers.
+    Each task takes half a second, so the worker that starts first cannot run them all
+    (12 s) before the other one is up, even on a busy machine."""
     out = tmp_path / "runs.txt"
     shell(project, python, env, ENQUEUE.format(path=str(out), count=TASKS))
 
