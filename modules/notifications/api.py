@@ -88,8 +88,10 @@ class MarkRead(APIView):
         responses=NotificationSerializer,
         tags=["notifications"],
     )
-    def post(self, request: Request, pk: int) -> Response:
-        if not services.mark_read(request.user, pk):
+    def post(self, request: Request, pk: str) -> Response:
+        # Any text reaches the view, so a malformed id gets the API's JSON 404, not HTML.
+        valid = pk.isascii() and pk.isdigit() and len(pk) < 19  # a bigint, not an overflow
+        if not valid or not services.mark_read(request.user, int(pk)):
             raise Http404
         notification = selectors.notifications_of(request.user).get(pk=pk)
         return Response(NotificationSerializer(notification).data)
@@ -143,7 +145,7 @@ class Preferences(APIView):
 urlpatterns = [
     path("", NotificationList.as_view(), name="api_notifications"),
     path("unread-count/", UnreadCount.as_view(), name="api_notifications_unread"),
-    path("<int:pk>/read/", MarkRead.as_view(), name="api_notification_read"),
+    path("<str:pk>/read/", MarkRead.as_view(), name="api_notification_read"),
     path("read-all/", MarkAllRead.as_view(), name="api_notifications_read_all"),
     path("preferences/", Preferences.as_view(), name="api_notification_preferences"),
 ]
