@@ -33,7 +33,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.helpers import clean_project_env, render, run
-from tests.support.servers import find_postgres_bin, free_port
+from tests.support.servers import free_port, new_database
 
 ATTEMPTS = 12  # failed logins sent per run, alternating between the two workers
 PASSWORD = "correct-horse-battery-staple"
@@ -59,15 +59,12 @@ def served_project(template_snapshot, tmp_path_factory, project_python, postgres
     """The auth project, migrated on its own PostgreSQL database; (project, env, limit)."""
     project = render(template_snapshot, tmp_path_factory.mktemp("cache") / "client_acme",
                      modules=["auth"])  # fmt: skip
-    server = urllib.parse.urlsplit(postgres_url)
-    database = f"cache_{os.getpid()}"
-    run([find_postgres_bin() / "createdb", "-h", server.hostname, "-p", str(server.port),
-         "-U", server.username, database])  # fmt: skip
+    database_url = new_database(postgres_url, f"cache_{os.getpid()}")
     env = {
         **clean_project_env(),
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
         "SECRET_KEY": "cache-test-" + "k3Vr" * 12,
-        "DATABASE_URL": server._replace(path=f"/{database}").geturl(),
+        "DATABASE_URL": database_url,
         "ALLOWED_HOSTS": "127.0.0.1",
         # Plain HTTP on loopback: no TLS proxy in front, clients reach gunicorn directly.
         "SECURE_SSL_REDIRECT": "false",

@@ -20,14 +20,13 @@ import os
 import signal
 import subprocess
 import time
-import urllib.parse
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from tests.support.helpers import clean_project_env, render, run
-from tests.support.servers import find_postgres_bin
+from tests.support.servers import new_database
 
 TASKS = 24
 PERIODIC = "quickscale_modules.tasks.tests.periodic"
@@ -48,13 +47,10 @@ def tasks_project(template_snapshot, tmp_path_factory, project_python, postgres_
     """The tasks module alone, migrated on its own PostgreSQL database; (project, env)."""
     project = render(template_snapshot, tmp_path_factory.mktemp("tasks") / "client_acme",
                      modules=["tasks"])  # fmt: skip
-    server = urllib.parse.urlsplit(postgres_url)
-    database = f"tasks_{os.getpid()}"
-    run([find_postgres_bin() / "createdb", "-h", server.hostname, "-p", str(server.port),
-         "-U", server.username, database])  # fmt: skip
+    database_url = new_database(postgres_url, f"tasks_{os.getpid()}")
     env = {
         **clean_project_env(),
-        "DATABASE_URL": server._replace(path=f"/{database}").geturl(),
+        "DATABASE_URL": database_url,
         "DEBUG": "false",  # as in production: no autoreloader around the workers
         # Short enough for a test to wait out, long enough (3 beats) for a busy worker.
         "TASKS_HEARTBEAT_SECONDS": "1",

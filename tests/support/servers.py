@@ -8,6 +8,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.parse
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -120,3 +121,11 @@ def redis_answers(port: int) -> bool:
             return sock.recv(64).startswith(b"+PONG")
     except OSError:
         return False
+
+
+def new_database(postgres_url: str, name: str) -> str:
+    """Create database `name` on the server of `postgres_url`; return its URL."""
+    server = urllib.parse.urlsplit(postgres_url)
+    run([find_postgres_bin() / "createdb", "-h", server.hostname, "-p", str(server.port),
+         "-U", server.username, name])  # fmt: skip
+    return server._replace(path=f"/{name}").geturl()
