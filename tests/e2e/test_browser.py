@@ -473,6 +473,9 @@ def test_api_reference_pages_render_under_the_content_security_policy(browser, s
 
 NO_RELOAD_MARK = "() => { window.__sameDocument = true; }"
 SAME_DOCUMENT = "() => window.__sameDocument === true"
+# htmx wires swapped-in links in its settle step (20 ms after the swap): a click in between
+# follows the plain href. People never click that fast; the test waits as they would.
+HTMX_IDLE = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
 
 
 @only(["htmx"])
@@ -535,6 +538,8 @@ def test_lists_and_tasks_through_the_ui_without_page_reloads(checks, site):
     page.get_by_text("No tasks match “invoice”").wait_for()
     page.get_by_role("searchbox", name="Search tasks").fill("")
     page.wait_for_function("() => !location.search.includes('q=invoice')")
+    page.wait_for_function("() => document.querySelectorAll('.todo-task').length === 2")
+    page.wait_for_function(HTMX_IDLE)
 
     page.get_by_role("link", name="Edit “Write the announcement”").click()
     title = page.locator("[data-todo-edit]").get_by_label("Task")
@@ -792,6 +797,8 @@ def test_lists_and_tasks_through_the_react_app(checks, site):
     page.get_by_text("No tasks match “invoice”").wait_for()
     page.get_by_role("searchbox", name="Search tasks").fill("")
     page.wait_for_function("() => !location.search.includes('q=invoice')")
+    page.wait_for_function("() => document.querySelectorAll('.todo-task').length === 2")
+    page.wait_for_function(HTMX_IDLE)
     expect(task_list.get_by_role("listitem")).to_have_count(2)
     checks.check()
 
