@@ -9,7 +9,7 @@ DEMO ?= demo
 PORT ?= 8000
 
 .PHONY: help venv demo test test-render test-fast test-project test-update test-e2e test-react lint bench \
-	bench-copier bench-first-run bench-queries bench-http bench-frontend docs docs-serve shipped clean
+	bench-copier bench-first-run bench-queries bench-http bench-frontend fleet-status fleet-update docs docs-serve shipped clean
 
 help: ## List the commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -72,6 +72,18 @@ bench-http: venv ## Print req/s and latency under gunicorn, as ratios to a bare 
 
 bench-frontend: venv ## Print React bundle sizes vs budgets, React vs HTMX time to interactive
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/frontend.py $(ARGS)
+
+# Fleet updates (docs/agency.md): FLEET=path/to/fleet.yml; VERSION=, RING=, JOBS=, PUSH=1.
+FLEET_ARGS = --fleet "$(FLEET)" --ring "$(RING)" --jobs "$(or $(JOBS),2)" $(if $(WORKDIR),--workdir "$(WORKDIR)") \
+	$(if $(REPORTS),--reports "$(REPORTS)")
+
+fleet-status: venv ## Show every client project of FLEET=fleet.yml: version, modules, behind, dirty
+	@test -n "$(FLEET)" || { echo "Give the fleet file: make fleet-status FLEET=path/to/fleet.yml (docs/agency.md)"; exit 2; }
+	$(BIN)/python -m fleet status $(FLEET_ARGS) $(if $(JSON),--json)
+
+fleet-update: venv ## Update FLEET=fleet.yml's projects on branches [VERSION= RING= JOBS= PUSH=1]
+	@test -n "$(FLEET)" || { echo "Give the fleet file: make fleet-update FLEET=path/to/fleet.yml (docs/agency.md)"; exit 2; }
+	$(BIN)/python -m fleet update $(FLEET_ARGS) --version "$(VERSION)" --push "$(PUSH)"
 
 docs: venv ## Build the documentation site into ./site (strict)
 	$(BIN)/mkdocs build --strict

@@ -1,0 +1,130 @@
+"""Command line of the fleet tool: `python -m fleet status|update --fleet FILE …`.
+
+The Makefile's fleet-status and fleet-update call it. Exit status: 0 when every project is
+updated or up to date, 1 when any needs attention, 2 when the fleet file or an option is
+wrong (nothing was touched).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from pathlib import Path
+
+from fleet import config, report, status
+from fleet.update import DONE, Options, ProjectUpdate, Result
+
+EXIT_ATTENTION, EXIT_USAGE = 1, 2
+
+
+class Progress:
+    """One line per step and per finished project; lines never interleave."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.finished = 0
+        self.lock = threading.Lock()
+        self.width = 0
+
+    def step(self, name: str, message: str) -> None:
+        with self.lock:
+            print(f"        {name}: {message}", flush=True)
+
+    def done(self, result: Result) -> None:
+        with self.lock:
+            self.finished += 1
+            versions = f"{result.from_version or '?'} -> {result.to_version or '?'}"
+            why = f": {report.details(result)}" if result.status not in DONE else ""
+            print(
+                f"[{self.finished:>{len(str(self.total))}}/{self.total}] {result.name} "
+                f"{result.status} ({versions}, {result.seconds:.0f} s){why}",
+                flush=True,
+            )
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="fleet", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in ("status", "update"):
+        command = sub.add_parser(name)
+        command.add_argument("--fleet", required=True, type=Path, help="the fleet file (FLEET=)")
+        command.add_argument("--ring", default="", help="comma-separated rings (RING=)")
+        command.add_argument("--jobs", default="2", help="projects at once (JOBS=)")
+        command.add_argument("--workdir", type=Path, help="where the work clones live (WORKDIR=)")
+        command.add_argument("--reports", type=Path, help="where report.md/json go (REPORTS=)")
+    sub.choices["status"].add_argument("--json", action="store_true", help="print JSON")
+    update = sub.choices["update"]
+    update.add_argument("--version", default="", help="template release (VERSION=), default newest")
+    update.add_argument("--push", default="", help="1 to push each update branch (PUSH=1)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    try:
+        jobs = int(args.jobs)
+        if not 1 <= jobs <= 64:
+            raise ValueError
+    except ValueError:
+        print(f"JOBS={args.jobs}: give a number of projects from 1 to 64.", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        fleet = config.load(args.fleet.resolve(), args.workdir.resolve() if args.workdir else None)
+        rings = [ring.strip() for ring in args.ring.split(",") if ring.strip()]
+        selected = fleet.select(rings)
+        if args.reports:
+            fleet.reports = args.reports.resolve()
+    except config.FleetFileError as exc:
+        print(f"fleet: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "status":
+        standings = status.collect(fleet, selected, jobs)
+        print(status.as_json(standings) if args.json else status.table(standings))
+        return EXIT_ATTENTION if any(s.unreachable for s in standings) else 0
+    return update_fleet(fleet, selected, rings, jobs, args)
+
+
+def update_fleet(fleet, selected, rings, jobs, args) -> int:
+    push = args.push.strip().lower() in ("1", "yes", "true")
+    options = Options(version=args.version.strip() or None, push=push)
+    print(
+        f"Updating {len(selected)} project(s) of {fleet.path.name} to "
+        f"{options.version or 'the newest release'}, {jobs} at a time"
+        f"{' (pushing update branches)' if push else ''}; work clones in {fleet.workdir}",
+        flush=True,
+    )
+    started, clock = report.started_at(), time.monotonic()
+    progress = Progress(len(selected))
+    releases = status.TemplateReleases()
+    results: dict[str, Result] = {}
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {
+            pool.submit(ProjectUpdate(fleet, project, options, releases, progress.step)): project
+            for project in selected
+        }
+        for future in as_completed(futures):
+            result = future.result()
+            results[result.name] = result
+            progress.done(result)
+    ordered = [results[project.name] for project in selected]
+    meta = {
+        "version": options.version,
+        "rings": rings,
+        "push": push,
+        "started": started,
+        "seconds": round(time.monotonic() - clock, 1),
+        "counts": report.counts(ordered),
+    }
+    md, js = report.write(fleet, meta, selected, ordered)
+    summary = ", ".join(f"{n} {s}" for s, n in meta["counts"].items())
+    print(f"\n{summary}. Report: {md} (JSON: {js})")
+    for ring, info in report.ring_progress(fleet, selected, ordered).items():
+        print(f"  ring {ring}: {info['state']}")
+    return 0 if all(r.status in DONE for r in ordered) else EXIT_ATTENTION
+
+
+if __name__ == "__main__":
+    sys.exit(main())

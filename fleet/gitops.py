@@ -1,0 +1,131 @@
+"""git for the fleet: work clones, branches, and template versions read from tags."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import yaml
+from packaging.version import InvalidVersion, Version
+
+ANSWERS_FILE = ".copier-answers.yml"
+# Copier's shortcuts for template sources (copier's vcs module).
+SHORTCUTS = {"gh:": "https://github.com/", "gl:": "https://gitlab.com/"}
+# `git describe --tags` as Copier records a commit past a tag: v1.2.0-3-gabc1234.
+DESCRIBED = re.compile(r"^(?P<tag>.+)-(?P<ahead>\d+)-g[0-9a-f]+$")
+# Never prompt for a password or a host key in a run nobody watches.
+ENV = {
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_SSH_COMMAND": os.environ.get("GIT_SSH_COMMAND", "ssh -o BatchMode=yes"),
+}
+
+
+class GitError(Exception):
+    """A git command failed; the message is git's own first lines."""
+
+
+def git(*args: str, cwd: Path | None = None, check: bool = True, timeout: int = 600) -> str:
+    result = subprocess.run(  # noqa: S603
+        ["git", *args],  # noqa: S607 - the user's git
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **ENV},
+        timeout=timeout,
+        check=False,
+    )
+    if check and result.returncode != 0:
+        message = (result.stderr or result.stdout).strip().splitlines()
+        raise GitError(" ".join(message[-3:]) or f"git {args[0]} exited {result.returncode}")
+    return result.stdout
+
+
+def sync_clone(repo: str, folder: Path) -> None:
+    """Clone `repo` into the work folder, or fetch it again (every branch, pruned)."""
+    if (folder / ".git").is_dir():
+        git("remote", "set-url", "origin", repo, cwd=folder)
+        git("fetch", "--quiet", "--prune", "--force", "origin", cwd=folder)
+        return
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    git("clone", "--quiet", "--no-checkout", repo, str(folder))
+
+
+def rev(folder: Path, ref: str) -> str | None:
+    out = git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", cwd=folder, check=False)
+    return out.strip() or None
+
+
+def read_answers(folder: Path, ref: str) -> dict:
+    text = git("show", f"{ref}:{ANSWERS_FILE}", cwd=folder, check=False)
+    if not text:
+        raise GitError(f"{ref} has no {ANSWERS_FILE}: is this a QuickScale project?")
+    try:
+        answers = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise GitError(f"{ANSWERS_FILE} on {ref} is not valid YAML") from exc
+    if not isinstance(answers, dict):
+        raise GitError(f"{ANSWERS_FILE} on {ref} is not a mapping")
+    return answers
+
+
+def is_ancestor(folder: Path, older: str, newer: str) -> bool:
+    result = subprocess.run(  # noqa: S603
+        ["git", "merge-base", "--is-ancestor", older, newer],  # noqa: S607
+        cwd=folder,
+        capture_output=True,
+        check=False,
+    )
+    return result.returncode == 0
+
+
+def dirty_files(path: Path) -> list[str] | None:
+    """Uncommitted files of a local checkout; None when it is not one (bare, missing)."""
+    if not path.is_dir():
+        return None
+    inside = git("rev-parse", "--is-inside-work-tree", cwd=path, check=False).strip()
+    if inside != "true":
+        return None
+    return [line[3:] for line in git("status", "--porcelain", cwd=path).splitlines()]
+
+
+def template_url(src_path: str) -> str:
+    for prefix, url in SHORTCUTS.items():
+        if src_path.startswith(prefix):
+            return url + src_path.removeprefix(prefix).removesuffix(".git") + ".git"
+    return src_path
+
+
+def parse_version(tag: str) -> Version | None:
+    try:
+        return Version(tag)
+    except InvalidVersion:
+        return None
+
+
+def release_tags(src_path: str) -> list[str]:
+    """The template's release tags, oldest first (Copier's PEP 440 order, no pre-releases)."""
+    out = git("ls-remote", "--tags", "--refs", template_url(src_path), timeout=120)
+    tags = [line.split("refs/tags/", 1)[1] for line in out.splitlines() if "refs/tags/" in line]
+    releases = [(parse_version(t), t) for t in tags]
+    return [t for v, t in sorted(r for r in releases if r[0] and not r[0].is_prerelease)]
+
+
+def version_position(commit: str) -> tuple[Version | None, int]:
+    """(release, commits after it) for an answers file's `_commit`."""
+    match = DESCRIBED.match(commit or "")
+    if match:
+        return parse_version(match["tag"]), int(match["ahead"])
+    return parse_version(commit or ""), 0
+
+
+def is_behind(commit: str, target: str) -> bool | None:
+    """Whether a project at `commit` is older than release `target` (None: cannot tell)."""
+    if commit == target:
+        return False
+    have, _ahead = version_position(commit)
+    want = parse_version(target)
+    if have is None or want is None:
+        return None
+    return have < want

@@ -1,0 +1,384 @@
+"""`make fleet-update`: one project's update, on its own branch, in the fleet's work clone.
+
+For each project: fetch it into the work folder, build `quickscale/update-<version>` from
+its branch with the project's own `make update` (its exit codes, and a scan for conflict
+markers: Copier exits 0 with conflicts left), commit, run the project's checks, record
+their outcome in the commit's trailers, and push that branch alone when asked. The
+project's own checkout and its main branch are never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fleet import gitops
+from fleet.config import Fleet, Project
+from fleet.status import UPDATE_BRANCH, TemplateReleases
+
+UPDATED, UP_TO_DATE, CONFLICTS = "updated", "up-to-date", "conflicts"
+TESTS_FAILED, REFUSED, ERROR = "tests-failed", "refused", "error"
+DONE = {UPDATED, UP_TO_DATE}
+# quickscale_core.update's exit codes (its module docstring).
+EXIT_REFUSED, EXIT_CONFLICTS = 2, 3
+CHANGELOG = "quickscale_core/CHANGELOG.md"
+TRAILER_UPDATE, TRAILER_CHECKS = "QuickScale-Update", "QuickScale-Checks"
+CHECK_TIMEOUT = 3600
+MARKER = re.compile(rb"^(<{7}|>{7}) ", re.MULTILINE)
+PYTEST_FAILURE = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
+REFUSAL = "make update refused: "
+FALLBACK_IDENTITY = ("QuickScale fleet", "fleet@quickscale.invalid")
+
+
+@dataclass
+class Options:
+    version: str | None = None
+    push: bool = False
+
+
+@dataclass
+class Result:
+    name: str
+    ring: str
+    repo: str
+    status: str = ERROR
+    from_version: str | None = None
+    to_version: str | None = None
+    branch: str | None = None
+    commit: str | None = None
+    pushed: bool = False
+    # conflicts: files to resolve; tests-failed: failing tests or checks.
+    files: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    reason: str | None = None
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class Stop(Exception):
+    """Ends one project's run with a status and a reason."""
+
+    def __init__(self, status: str, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def command_env() -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    return {**env, **gitops.ENV}
+
+
+def run(command: list[str] | str, folder: Path, timeout: int = CHECK_TIMEOUT):
+    return subprocess.run(  # noqa: S603
+        command,
+        cwd=folder,
+        shell=isinstance(command, str),  # noqa: S602 - checks come from the agency's fleet file
+        capture_output=True,
+        text=True,
+        env=command_env(),
+        timeout=timeout,
+        check=False,
+    )
+
+
+def tail(text: str, lines: int = 6) -> str:
+    return "\n".join(line for line in text.strip().splitlines()[-lines:])
+
+
+class ProjectUpdate:
+    def __init__(
+        self, fleet: Fleet, project: Project, options: Options, releases: TemplateReleases, say
+    ) -> None:
+        self.project = project
+        self.options = options
+        self.releases = releases
+        self.folder = fleet.workdir / project.name
+        self.say = lambda message: say(project.name, message)
+        self.result = Result(project.name, project.ring, project.repo)
+
+    def __call__(self) -> Result:
+        started = time.monotonic()
+        try:
+            self.run()
+        except Stop as stop:
+            self.result.status, self.result.reason = stop.status, stop.reason
+        except gitops.GitError as exc:
+            self.result.status, self.result.reason = ERROR, str(exc)
+        except subprocess.TimeoutExpired as exc:
+            self.result.status, self.result.reason = ERROR, f"timed out: {exc.cmd}"
+        except Exception as exc:  # noqa: BLE001 - one project's surprise never stops the fleet
+            self.result.status, self.result.reason = ERROR, f"{type(exc).__name__}: {exc}"
+        self.result.seconds = round(time.monotonic() - started, 1)
+        return self.result
+
+    # -- steps ---------------------------------------------------------------------------
+
+    def run(self) -> None:
+        project, result = self.project, self.result
+        if project.local_path is not None:
+            dirty = gitops.dirty_files(project.local_path)
+            if dirty:
+                raise Stop(
+                    REFUSED,
+                    f"the checkout {project.local_path} has uncommitted changes "
+                    f"({', '.join(dirty[:5])}{', …' if len(dirty) > 5 else ''}): commit or "
+                    "stash them there, then run fleet-update again (an update branch made "
+                    "now would not contain them; make update refuses the same).",
+                )
+        self.say("fetching")
+        try:
+            gitops.sync_clone(project.repo, self.folder)
+        except gitops.GitError as exc:
+            raise Stop(ERROR, f"cannot fetch {project.repo}: {exc}") from exc
+        main = gitops.rev(self.folder, f"origin/{project.branch}")
+        if not main:
+            raise Stop(ERROR, f"{project.repo} has no branch {project.branch!r}")
+        answers = gitops.read_answers(self.folder, main)
+        result.from_version = str(answers.get("_commit") or "") or None
+        target = self.options.version or self.newest(answers)
+        result.to_version = target
+        behind = gitops.is_behind(result.from_version or "", target)
+        if behind is False:
+            result.status = UP_TO_DATE
+            if result.from_version != target:
+                result.notes.append(f"already at {result.from_version}, newer than {target}")
+            self.say(f"up to date at {result.from_version}")
+            return
+        branch = UPDATE_BRANCH.format(version=target)
+        result.branch = branch
+        existing = self.existing_branch(branch)
+        if existing and self.reuse(existing, main, target):
+            return
+        self.build(main, target, branch, existing)
+
+    def newest(self, answers: dict) -> str:
+        src = answers.get("_src_path")
+        if not src:
+            raise Stop(ERROR, "the answers file has no _src_path: which template made it?")
+        tags = self.releases.tags(str(src))
+        if not tags:
+            raise Stop(ERROR, f"the template {src} has no release tags; pass VERSION=…")
+        return tags[-1]
+
+    def existing_branch(self, branch: str) -> str | None:
+        """The update branch to continue from: the remote's, unless the work clone's own
+        (made by a run without PUSH=1) already contains it."""
+        remote = gitops.rev(self.folder, f"refs/remotes/origin/{branch}")
+        local = gitops.rev(self.folder, f"refs/heads/{branch}")
+        self.remote_tip = remote
+        if remote and not (local and gitops.is_ancestor(self.folder, remote, local)):
+            return remote
+        return local
+
+    def fleet_commits(self, main: str, tip: str) -> list[tuple[str, str]]:
+        """(sha, version) of each commit on the branch after main; version '' when a person
+        made it."""
+        fmt = f"%H%x1f%(trailers:key={TRAILER_UPDATE},valueonly,separator=%x2c)%x1e"
+        out = gitops.git("log", f"--format={fmt}", f"{main}..{tip}", cwd=self.folder)
+        commits = []
+        for record in out.split("\x1e"):
+            if record.strip():
+                sha, _, version = record.strip().partition("\x1f")
+                commits.append((sha, version.strip()))
+        return commits
+
+    def reuse(self, tip: str, main: str, target: str) -> bool:
+        """True when the existing branch already holds this update on the current main."""
+        commits = self.fleet_commits(main, tip)
+        ours = [sha for sha, version in commits if version == target]
+        theirs = [sha for sha, version in commits if not version]
+        branch = self.result.branch
+        if not ours:
+            raise Stop(
+                REFUSED,
+                f"a branch {branch} exists without a fleet update commit: rename or delete "
+                "it, then run fleet-update again.",
+            )
+        if not gitops.is_ancestor(self.folder, main, tip):
+            if theirs:
+                raise Stop(
+                    REFUSED,
+                    f"{self.project.branch} moved since {branch} was made and the branch has "
+                    f"{len(theirs)} commit(s) of yours on top: merge {self.project.branch} into "
+                    "it and finish it there. The fleet never rewrites a branch with your "
+                    "commits.",
+                )
+            self.say(f"{self.project.branch} moved: building {branch} again")
+            return False
+        self.result.commit = tip
+        gitops.git("branch", "-f", branch, tip, cwd=self.folder)
+        if theirs:
+            # People committed on the branch (fixing tests, say): check what it is now.
+            self.result.notes.append(f"{len(theirs)} later commit(s) on the branch, checked again")
+            self.checkout(tip)
+            failures = self.checks()
+            self.result.failures = failures
+            self.result.status = TESTS_FAILED if failures else UPDATED
+        else:
+            self.result.notes.append("branch already holds this update; no new commit")
+            recorded = gitops.git(
+                "log",
+                "-1",
+                f"--format=%(trailers:key={TRAILER_CHECKS},valueonly)",
+                ours[0],
+                cwd=self.folder,
+            ).strip()
+            failed = recorded.startswith("failed")
+            self.result.failures = (
+                [f for f in recorded.removeprefix("failed:").split("; ") if f.strip()]
+                if failed
+                else []
+            )
+            self.result.status = TESTS_FAILED if failed else UPDATED
+        self.push(branch)
+        return True
+
+    def checkout(self, commit: str) -> None:
+        gitops.git("checkout", "-q", "-f", "--detach", commit, cwd=self.folder)
+        # Leftovers of an earlier run go; ignored files (the project's .venv) stay.
+        gitops.git("clean", "-fdq", cwd=self.folder)
+
+    def build(self, main: str, target: str, branch: str, previous: str | None) -> None:
+        result = self.result
+        self.checkout(main)
+        self.say(f"make update {result.from_version} -> {target}")
+        uv = os.environ.get("UV", "uv")
+        update = run(
+            [uv, "run", "python", "-m", "quickscale_core.update", "--vcs-ref", target], self.folder
+        )
+        output = update.stdout + update.stderr
+        if update.returncode == EXIT_REFUSED:
+            refusals = [line for line in output.splitlines() if line.startswith(REFUSAL)]
+            refusal = refusals[0].removeprefix(REFUSAL) if refusals else tail(output)
+            self.checkout(main)
+            raise Stop(REFUSED, refusal)
+        if update.returncode not in (0, EXIT_CONFLICTS):
+            self.checkout(main)
+            raise Stop(ERROR, f"make update exited {update.returncode}: {tail(output)}")
+        conflicted = self.conflicted_files() or self.kept_files(output)
+        if conflicted or update.returncode == EXIT_CONFLICTS:
+            result.files = conflicted
+            self.checkout(main)
+            raise Stop(
+                CONFLICTS,
+                "make update left conflicts: run it in your checkout "
+                f'(`git switch -c {branch} && make update ARGS="--vcs-ref {target}"`), resolve '
+                "them, run make test and commit.",
+            )
+        if not gitops.git("status", "--porcelain", cwd=self.folder).strip():
+            raise Stop(
+                ERROR, f"make update changed nothing, yet {result.from_version} is not {target}"
+            )
+        message = self.message(main, target, checks="pending")
+        gitops.git("add", "-A", cwd=self.folder)
+        self.commit(["commit", "-q", "--no-verify", "-m", message])
+        failures = self.checks()
+        result.failures = failures
+        outcome = "passed" if not failures else "failed: " + "; ".join(failures)
+        message = self.message(main, target, outcome)
+        self.commit(["commit", "-q", "--no-verify", "--amend", "-m", message])
+        gitops.git("clean", "-fdq", cwd=self.folder)
+        result.commit = gitops.rev(self.folder, "HEAD")
+        gitops.git("branch", "-f", branch, result.commit, cwd=self.folder)
+        if previous:
+            result.notes.append(f"rebuilt on the current {self.project.branch}")
+        result.status = TESTS_FAILED if failures else UPDATED
+        self.push(branch)
+
+    def conflicted_files(self) -> list[str]:
+        """Files with conflict markers or .rej leftovers, found by reading them."""
+        out = gitops.git("status", "--porcelain", "--untracked-files=all", cwd=self.folder)
+        found = set()
+        for line in out.splitlines():
+            path = line[3:].split(" -> ")[-1].strip('"')
+            full = self.folder / path
+            if path.endswith(".rej"):
+                found.add(path)
+            elif full.is_file() and full.stat().st_size < 5_000_000:
+                if MARKER.search(full.read_bytes()):
+                    found.add(path)
+        return sorted(found)
+
+    @staticmethod
+    def kept_files(output: str) -> list[str]:
+        """Files the template removed but the project changed (make update keeps them and
+        exits 3): a person decides."""
+        lines = output.splitlines()
+        heading = "The template removed these files"
+        start = next((i for i, line in enumerate(lines) if line.startswith(heading)), None)
+        if start is None:
+            return []
+        kept = []
+        for line in lines[start + 2 :]:
+            if not line.startswith("  "):
+                break
+            kept.append(line.strip())
+        return kept
+
+    def checks(self) -> list[str]:
+        failures: list[str] = []
+        for command in self.project.checks:
+            self.say(command)
+            outcome = run(command, self.folder)
+            if outcome.returncode == 0:
+                continue
+            output = outcome.stdout + outcome.stderr
+            names = PYTEST_FAILURE.findall(output)
+            failures += names or [f"{command} (exit {outcome.returncode}): {tail(output, 1)}"]
+        return list(dict.fromkeys(failures))
+
+    def message(self, main: str, target: str, checks: str) -> str:
+        added = [
+            line[1:]
+            for line in gitops.git("diff", main, "--", CHANGELOG, cwd=self.folder).splitlines()
+            if line.startswith("+") and not line.startswith("+++")
+        ]
+        body = "\n".join(added).strip() or "(The template's CHANGELOG has no entry for it.)"
+        return (
+            f"Update QuickScale from {self.result.from_version} to {target}\n\n{body}\n\n"
+            f"{TRAILER_UPDATE}: {target}\n{TRAILER_CHECKS}: {checks}\n"
+        )
+
+    def commit(self, args: list[str]) -> None:
+        name = gitops.git("config", "user.name", cwd=self.folder, check=False).strip()
+        email = gitops.git("config", "user.email", cwd=self.folder, check=False).strip()
+        identity = (
+            []
+            if name and email
+            else [
+                "-c",
+                f"user.name={FALLBACK_IDENTITY[0]}",
+                "-c",
+                f"user.email={FALLBACK_IDENTITY[1]}",
+            ]
+        )
+        gitops.git(*identity, *args, cwd=self.folder)
+
+    def push(self, branch: str) -> None:
+        if not self.options.push:
+            return
+        local = gitops.rev(self.folder, f"refs/heads/{branch}")
+        if local == self.remote_tip:
+            self.result.notes.append("already pushed")
+            self.result.pushed = True
+            return
+        self.say(f"pushing {branch}")
+        lease = f"--force-with-lease=refs/heads/{branch}:{self.remote_tip or ''}"
+        try:
+            gitops.git(
+                "push",
+                "--quiet",
+                "--no-verify",
+                lease,
+                "origin",
+                f"refs/heads/{branch}:refs/heads/{branch}",
+                cwd=self.folder,
+            )
+        except gitops.GitError as exc:
+            raise Stop(ERROR, f"push of {branch} failed: {exc}") from exc
+        self.result.pushed = True
