@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from fleet import config, report, status
-from fleet.update import DONE, Options, ProjectUpdate, Result
+from fleet.update import DONE, Options, ProjectUpdate, Result, stop_running
 
 EXIT_ATTENTION, EXIT_USAGE = 1, 2
 
@@ -100,15 +100,26 @@ def update_fleet(fleet, selected, rings, jobs, args) -> int:
     progress = Progress(len(selected))
     releases = status.TemplateReleases()
     results: dict[str, Result] = {}
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {
-            pool.submit(ProjectUpdate(fleet, project, options, releases, progress.step)): project
-            for project in selected
-        }
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    futures = [
+        pool.submit(ProjectUpdate(fleet, project, options, releases, progress.step))
+        for project in selected
+    ]
+    try:
         for future in as_completed(futures):
             result = future.result()
             results[result.name] = result
             progress.done(result)
+    except KeyboardInterrupt:
+        pool.shutdown(wait=False, cancel_futures=True)
+        stopped = stop_running()
+        print(
+            f"\nInterrupted: stopped {stopped} running command(s). No main branch was touched; "
+            "an update branch only moves when its project finished, so run fleet-update again.",
+            file=sys.stderr,
+        )
+        return 130
+    pool.shutdown()
     ordered = [results[project.name] for project in selected]
     meta = {
         "version": options.version,

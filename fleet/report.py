@@ -75,8 +75,8 @@ def markdown(fleet: Fleet, meta: dict, rings: dict, results: list[Result]) -> st
 
 
 NEXT_STEP = {
-    "conflicts": "make update merged with conflicts, so nothing was committed. Update that "
-    "project by hand and resolve the files listed (docs/updating.md).",
+    "conflicts": "nothing was committed or pushed; finish this update by hand as the next "
+    "line says (docs/updating.md shows how to resolve a conflict).",
     "tests-failed": "the update is committed on its branch, but the project's checks fail. "
     "Fix them on the branch (push=1 pushed it), then run fleet-update again to check it.",
     "refused": "nothing was changed; the reason says what to do first.",

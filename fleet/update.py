@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +30,8 @@ EXIT_REFUSED, EXIT_CONFLICTS = 2, 3
 CHANGELOG = "quickscale_core/CHANGELOG.md"
 TRAILER_UPDATE, TRAILER_CHECKS = "QuickScale-Update", "QuickScale-Checks"
 CHECK_TIMEOUT = 3600
+# Failing tests named in the commit trailer; the report lists them all.
+MAX_NAMED = 20
 MARKER = re.compile(rb"^(<{7}|>{7}) ", re.MULTILINE)
 PYTEST_FAILURE = re.compile(r"^(?:FAILED|ERROR) (\S+)", re.MULTILINE)
 REFUSAL = "make update refused: "
@@ -73,17 +77,55 @@ def command_env() -> dict[str, str]:
     return {**env, **gitops.ENV}
 
 
+# Process groups of the commands running now: a timeout or Ctrl-C stops each whole tree
+# (make -> pytest -> ...), not just the shell.
+_running: set[int] = set()
+_running_lock = threading.Lock()
+_stopping = threading.Event()
+
+
 def run(command: list[str] | str, folder: Path, timeout: int = CHECK_TIMEOUT):
-    return subprocess.run(  # noqa: S603
+    if _stopping.is_set():
+        raise Stop(ERROR, "interrupted before it finished")
+    process = subprocess.Popen(  # noqa: S603
         command,
         cwd=folder,
         shell=isinstance(command, str),  # noqa: S602 - checks come from the agency's fleet file
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
         env=command_env(),
-        timeout=timeout,
-        check=False,
+        start_new_session=True,
     )
+    with _running_lock:
+        _running.add(process.pid)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        stop_group(process.pid)
+        process.communicate()
+        raise
+    finally:
+        with _running_lock:
+            _running.discard(process.pid)
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+def stop_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+
+
+def stop_running() -> int:
+    """SIGTERM every running command's process group (make update restores its clone)."""
+    _stopping.set()
+    with _running_lock:
+        pids = list(_running)
+    for pid in pids:
+        stop_group(pid)
+    return len(pids)
 
 
 def tail(text: str, lines: int = 6) -> str:
@@ -120,16 +162,6 @@ class ProjectUpdate:
 
     def run(self) -> None:
         project, result = self.project, self.result
-        if project.local_path is not None:
-            dirty = gitops.dirty_files(project.local_path)
-            if dirty:
-                raise Stop(
-                    REFUSED,
-                    f"the checkout {project.local_path} has uncommitted changes "
-                    f"({', '.join(dirty[:5])}{', …' if len(dirty) > 5 else ''}): commit or "
-                    "stash them there, then run fleet-update again (an update branch made "
-                    "now would not contain them; make update refuses the same).",
-                )
         self.say("fetching")
         try:
             gitops.sync_clone(project.repo, self.folder)
@@ -149,12 +181,27 @@ class ProjectUpdate:
                 result.notes.append(f"already at {result.from_version}, newer than {target}")
             self.say(f"up to date at {result.from_version}")
             return
+        self.refuse_dirty_checkout()
         branch = UPDATE_BRANCH.format(version=target)
         result.branch = branch
         existing = self.existing_branch(branch)
         if existing and self.reuse(existing, main, target):
             return
         self.build(main, target, branch, existing)
+
+    def refuse_dirty_checkout(self) -> None:
+        """A local checkout with uncommitted work: the update branch would be built without
+        it, so stop (make update refuses the same in the checkout itself)."""
+        path = self.project.local_path
+        dirty = gitops.dirty_files(path) if path is not None else None
+        if dirty:
+            more = ", …" if len(dirty) > 5 else ""
+            raise Stop(
+                REFUSED,
+                f"the checkout {path} has uncommitted changes ({', '.join(dirty[:5])}{more}): "
+                "commit or stash them there, then run fleet-update again (an update branch "
+                "made now would not contain them).",
+            )
 
     def newest(self, answers: dict) -> str:
         src = answers.get("_src_path")
@@ -230,7 +277,7 @@ class ProjectUpdate:
             ).strip()
             failed = recorded.startswith("failed")
             self.result.failures = (
-                [f for f in recorded.removeprefix("failed:").split("; ") if f.strip()]
+                [f.strip() for f in recorded.removeprefix("failed:").split("; ") if f.strip()]
                 if failed
                 else []
             )
@@ -279,7 +326,9 @@ class ProjectUpdate:
         self.commit(["commit", "-q", "--no-verify", "-m", message])
         failures = self.checks()
         result.failures = failures
-        outcome = "passed" if not failures else "failed: " + "; ".join(failures)
+        outcome = "passed" if not failures else "failed: " + "; ".join(failures[:MAX_NAMED])
+        if len(failures) > MAX_NAMED:
+            outcome += f"; and {len(failures) - MAX_NAMED} more"
         message = self.message(main, target, outcome)
         self.commit(["commit", "-q", "--no-verify", "--amend", "-m", message])
         gitops.git("clean", "-fdq", cwd=self.folder)
