@@ -77,11 +77,14 @@ def stand(fleet: Fleet, project: Project, releases: TemplateReleases) -> Standin
     standing.modules = [str(m) for m in modules] if isinstance(modules, list) else [str(modules)]
     standing.theme = answers.get("theme")
     standing.frontend = answers.get("frontend")
-    prefix = "refs/remotes/origin/quickscale/update-"
-    standing.pending = [
-        ref.removeprefix("refs/remotes/origin/")
-        for ref in gitops.git("for-each-ref", "--format=%(refname)", prefix, cwd=folder).split()
-    ]
+    # for-each-ref matches whole path components: list quickscale/ and filter.
+    refs = gitops.git(
+        "for-each-ref",
+        "--format=%(refname:lstrip=3)",
+        "refs/remotes/origin/quickscale/",
+        cwd=folder,
+    ).split()
+    standing.pending = [ref for ref in refs if ref.startswith(UPDATE_BRANCH.format(version=""))]
     src = answers.get("_src_path")
     if src:
         try:

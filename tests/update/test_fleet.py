@@ -18,7 +18,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.helpers import GIT_ENV, REPO, clean_project_env, commit_all, edit, git, run
+from tests.support.helpers import (
+    CACHE,
+    GIT_ENV,
+    REPO,
+    clean_project_env,
+    commit_all,
+    edit,
+    git,
+    run,
+)
 from tests.support.update_support import generate, user_edits
 
 BRANCH = "quickscale/update-v0.3.0"
@@ -130,10 +139,7 @@ def mains(fleet: dict) -> dict[str, str]:
 def test_fleet_status_reads_every_project(fleet):
     result = make(fleet, "fleet-status", JSON="1")
     assert result.returncode == 2, result.stdout + result.stderr  # make's code for "gone"
-    start = result.stdout.index("[")
-    rows = {
-        row["name"]: row for row in json.loads(result.stdout[start : result.stdout.rindex("]") + 1])
-    }
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
     assert rows["acme"]["version"] == "v0.1.0" and rows["acme"]["newest"] == "v0.3.0"
     assert rows["acme"]["state"] == "behind" and rows["acme"]["dirty"] is None
     assert rows["bravo"]["state"] == "current" and rows["bravo"]["dirty"] == []
@@ -205,8 +211,17 @@ def test_fleet_update_classifies_each_project_and_never_moves_main(fleet):
     assert "QuickScale-Checks: failed:" in failed and "test_logs_at_info" in failed
 
     markdown = (fleet["reports"] / "report.md").read_text()
+    # Kept for docs/agency.md, which shows a real report.
+    CACHE.mkdir(exist_ok=True)
+    (CACHE / "fleet-report.md").write_text(markdown)
     assert "| acme | canary | **updated** | v0.1.0 → v0.3.0 |" in markdown
     assert f"`{BASE}`" in markdown and "## What to do" in markdown
+
+    # fleet-status shows the branches waiting for review.
+    standing = make(fleet, "fleet-status", JSON="1", RING="canary")
+    assert standing.returncode == 0, standing.stderr
+    rows = json.loads(standing.stdout)
+    assert [row["pending"] for row in rows] == [[BRANCH], []]
 
     # Again: the same report, no new commit anywhere.
     tips = {name: branches(path) for name, path in fleet["remote"].items()}
