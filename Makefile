@@ -51,8 +51,8 @@ test-react: venv ## The React frontend's tests of every tier (needs Node 20.19+ 
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -k react $(ARGS)
 
 lint: venv ## Lint the template's own Python (tests, benchmarks, modules/*/settings.py)
-	$(BIN)/ruff check tests benchmarks
-	$(BIN)/ruff format --check tests benchmarks
+	$(BIN)/ruff check tests benchmarks fleet
+	$(BIN)/ruff format --check tests benchmarks fleet
 # Module settings, with the generated project's ruff rules (no project rendered).
 	$(BIN)/pytest -q -p no:cacheprovider tests/render/test_module_settings.py -k "not verbatim"
 

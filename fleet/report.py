@@ -78,7 +78,8 @@ NEXT_STEP = {
     "conflicts": "nothing was committed or pushed; finish this update by hand as the next "
     "line says (docs/updating.md shows how to resolve a conflict).",
     "tests-failed": "the update is committed on its branch, but the project's checks fail. "
-    "Fix them on the branch (push=1 pushed it), then run fleet-update again to check it.",
+    "Fix them on the branch (PUSH=1 pushes it to the project's remote), then run "
+    "fleet-update again: it checks the branch again.",
     "refused": "nothing was changed; the reason says what to do first.",
     "error": "nothing was changed; fix the cause (often access to the repository) and "
     "run fleet-update again.",
