@@ -8,6 +8,8 @@ wrong (nothing was touched).
 from __future__ import annotations
 
 import argparse
+import fcntl
+import re
 import sys
 import threading
 import time
@@ -18,6 +20,8 @@ from fleet import config, report, status
 from fleet.update import DONE, Options, ProjectUpdate, Result, stop_running
 
 EXIT_ATTENTION, EXIT_USAGE = 1, 2
+# A tag as it may appear in a branch name: quickscale/update-<version>.
+VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 
 
 class Progress:
@@ -80,6 +84,38 @@ def main(argv: list[str] | None = None) -> int:
     except config.FleetFileError as exc:
         print(f"fleet: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    version = getattr(args, "version", "").strip()
+    if version and not VERSION.match(version):
+        print(
+            f"VERSION={version}: give a release tag of the template, e.g. v1.4.0.", file=sys.stderr
+        )
+        return EXIT_USAGE
+    try:
+        lock = hold_workdir(fleet.workdir)
+    except BlockingIOError:
+        print(
+            f"fleet: another fleet command is using {fleet.workdir}; wait for it to finish "
+            "(or give this one WORKDIR=another/folder).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    with lock:
+        return run_command(args, fleet, selected, rings, jobs)
+
+
+def hold_workdir(workdir: Path):
+    """An exclusive lock on the work folder: two runs would share git clones."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    handle = (workdir / ".lock").open("w")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.close()
+        raise
+    return handle
+
+
+def run_command(args, fleet, selected, rings, jobs) -> int:
     if args.command == "status":
         standings = status.collect(fleet, selected, jobs)
         print(status.as_json(standings) if args.json else status.table(standings))

@@ -104,12 +104,30 @@ def parse_version(tag: str) -> Version | None:
         return None
 
 
-def release_tags(src_path: str) -> list[str]:
-    """The template's release tags, oldest first (Copier's PEP 440 order, no pre-releases)."""
+def all_tags(src_path: str) -> list[str]:
     out = git("ls-remote", "--tags", "--refs", template_url(src_path), timeout=120)
-    tags = [line.split("refs/tags/", 1)[1] for line in out.splitlines() if "refs/tags/" in line]
-    releases = [(parse_version(t), t) for t in tags]
-    return [t for v, t in sorted(r for r in releases if r[0] and not r[0].is_prerelease)]
+    return [line.split("refs/tags/", 1)[1] for line in out.splitlines() if "refs/tags/" in line]
+
+
+def releases(tags: list[str]) -> list[str]:
+    """Release tags, oldest first (Copier's PEP 440 order, no pre-releases)."""
+    versions = [(parse_version(t), t) for t in tags]
+    return [t for v, t in sorted(r for r in versions if r[0] and not r[0].is_prerelease)]
+
+
+def unusable_src_path(src_path: str) -> str | None:
+    """Why a template location cannot be used from a work clone (None when it can)."""
+    if not src_path:
+        return "the answers file has no _src_path: which template made this project?"
+    if any(src_path.startswith(p) for p in SHORTCUTS) or re.match(r"^[\w+.-]+://", src_path):
+        return None
+    if re.match(r"^[\w.-]+@[\w.-]+:", src_path) or Path(src_path).expanduser().is_absolute():
+        return None
+    return (
+        f"_src_path {src_path!r} in {ANSWERS_FILE} is a relative path, which only works from "
+        "the project's own folder: replace it with the template's URL or absolute path, "
+        "commit, and run again."
+    )
 
 
 def version_position(commit: str) -> tuple[Version | None, int]:

@@ -69,6 +69,8 @@ def markdown(fleet: Fleet, meta: dict, rings: dict, results: list[Result]) -> st
         lines += ["", "## What to do", ""]
         for r in todo:
             lines.append(f"- **{r.name}** ({r.status}): {NEXT_STEP[r.status]}")
+            if r.status in ("tests-failed", "error") and r.log:
+                lines.append(f"  Full output: `{r.log}`.")
             if r.reason and r.status in ("conflicts", "tests-failed"):
                 lines.append(f"  {r.reason}")
     return "\n".join(lines) + "\n"

@@ -40,22 +40,28 @@ class Standing:
 
 
 class TemplateReleases:
-    """Release tags per template source, asked once per run (thread-safe enough: a race
-    asks twice)."""
+    """Tags per template source, asked once per run (a race between threads asks twice)."""
 
     def __init__(self) -> None:
         self._tags: dict[str, list[str] | gitops.GitError] = {}
 
-    def tags(self, src_path: str) -> list[str]:
+    def _all(self, src_path: str) -> list[str]:
         if src_path not in self._tags:
             try:
-                self._tags[src_path] = gitops.release_tags(src_path)
+                self._tags[src_path] = gitops.all_tags(src_path)
             except gitops.GitError as exc:
                 self._tags[src_path] = exc
         found = self._tags[src_path]
         if isinstance(found, gitops.GitError):
             raise gitops.GitError(f"template {src_path} unreachable: {found}")
         return found
+
+    def tags(self, src_path: str) -> list[str]:
+        """Release tags, oldest first."""
+        return gitops.releases(self._all(src_path))
+
+    def has(self, src_path: str, tag: str) -> bool:
+        return tag in self._all(src_path)
 
 
 def stand(fleet: Fleet, project: Project, releases: TemplateReleases) -> Standing:
@@ -85,7 +91,11 @@ def stand(fleet: Fleet, project: Project, releases: TemplateReleases) -> Standin
         cwd=folder,
     ).split()
     standing.pending = [ref for ref in refs if ref.startswith(UPDATE_BRANCH.format(version=""))]
-    src = answers.get("_src_path")
+    src = str(answers.get("_src_path") or "")
+    why = gitops.unusable_src_path(src)
+    if why:
+        standing.unreachable = why
+        return standing
     if src:
         try:
             tags = releases.tags(str(src))

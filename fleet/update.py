@@ -28,6 +28,7 @@ DONE = {UPDATED, UP_TO_DATE}
 # quickscale_core.update's exit codes (its module docstring).
 EXIT_REFUSED, EXIT_CONFLICTS = 2, 3
 CHANGELOG = "quickscale_core/CHANGELOG.md"
+LOCK_FILES = ("uv.lock", "package-lock.json")
 TRAILER_UPDATE, TRAILER_CHECKS = "QuickScale-Update", "QuickScale-Checks"
 CHECK_TIMEOUT = 3600
 # Failing tests named in the commit trailer; the report lists them all.
@@ -61,6 +62,7 @@ class Result:
     reason: str | None = None
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    log: str | None = None
 
 
 class Stop(Exception):
@@ -140,11 +142,15 @@ class ProjectUpdate:
         self.options = options
         self.releases = releases
         self.folder = fleet.workdir / project.name
+        # Every command's full output, for the report's readers (tests-failed, error).
+        self.log = fleet.reports / "logs" / f"{project.name}.log"
         self.say = lambda message: say(project.name, message)
-        self.result = Result(project.name, project.ring, project.repo)
+        self.result = Result(project.name, project.ring, project.repo, log=str(self.log))
 
     def __call__(self) -> Result:
         started = time.monotonic()
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        self.log.write_text(f"# {self.project.name}: {self.project.repo}\n", encoding="utf-8")
         try:
             self.run()
         except Stop as stop:
@@ -172,7 +178,7 @@ class ProjectUpdate:
             raise Stop(ERROR, f"{project.repo} has no branch {project.branch!r}")
         answers = gitops.read_answers(self.folder, main)
         result.from_version = str(answers.get("_commit") or "") or None
-        target = self.options.version or self.newest(answers)
+        target = self.target(answers)
         result.to_version = target
         behind = gitops.is_behind(result.from_version or "", target)
         if behind is False:
@@ -203,11 +209,23 @@ class ProjectUpdate:
                 "made now would not contain them).",
             )
 
-    def newest(self, answers: dict) -> str:
-        src = answers.get("_src_path")
-        if not src:
-            raise Stop(ERROR, "the answers file has no _src_path: which template made it?")
-        tags = self.releases.tags(str(src))
+    def target(self, answers: dict) -> str:
+        """The release to update to: VERSION (a tag of the project's template) or the
+        newest release."""
+        src = str(answers.get("_src_path") or "")
+        why = gitops.unusable_src_path(src)
+        if why:
+            raise Stop(REFUSED, why)
+        if self.options.version:
+            if not self.releases.has(src, self.options.version):
+                newest = (self.releases.tags(src) or ["none"])[-1]
+                raise Stop(
+                    REFUSED,
+                    f"VERSION={self.options.version} is not a tag of the template {src} "
+                    f"(its newest release: {newest}).",
+                )
+            return self.options.version
+        tags = self.releases.tags(src)
         if not tags:
             raise Stop(ERROR, f"the template {src} has no release tags; pass VERSION=…")
         return tags[-1]
@@ -285,6 +303,13 @@ class ProjectUpdate:
         self.push(branch)
         return True
 
+    def command(self, command: list[str] | str):
+        outcome = run(command, self.folder)
+        shown = command if isinstance(command, str) else " ".join(command)
+        with self.log.open("a", encoding="utf-8") as log:
+            log.write(f"\n$ {shown}\n{outcome.stdout}{outcome.stderr}[exit {outcome.returncode}]\n")
+        return outcome
+
     def checkout(self, commit: str) -> None:
         gitops.git("checkout", "-q", "-f", "--detach", commit, cwd=self.folder)
         # Leftovers of an earlier run go; ignored files (the project's .venv) stay.
@@ -295,8 +320,8 @@ class ProjectUpdate:
         self.checkout(main)
         self.say(f"make update {result.from_version} -> {target}")
         uv = os.environ.get("UV", "uv")
-        update = run(
-            [uv, "run", "python", "-m", "quickscale_core.update", "--vcs-ref", target], self.folder
+        update = self.command(
+            [uv, "run", "python", "-m", "quickscale_core.update", "--vcs-ref", target]
         )
         output = update.stdout + update.stderr
         if update.returncode == EXIT_REFUSED:
@@ -330,6 +355,11 @@ class ProjectUpdate:
         if len(failures) > MAX_NAMED:
             outcome += f"; and {len(failures) - MAX_NAMED} more"
         message = self.message(main, target, outcome)
+        # `make test` refreshes lock files after a dependency change (uv sync, npm install):
+        # they belong to the update, as they would in `git commit -a` after a manual one.
+        relocked = [path for path in LOCK_FILES if self.changed(path)]
+        if relocked:
+            gitops.git("add", "--", *relocked, cwd=self.folder)
         self.commit(["commit", "-q", "--no-verify", "--amend", "-m", message])
         gitops.git("clean", "-fdq", cwd=self.folder)
         result.commit = gitops.rev(self.folder, "HEAD")
@@ -338,6 +368,9 @@ class ProjectUpdate:
             result.notes.append(f"rebuilt on the current {self.project.branch}")
         result.status = TESTS_FAILED if failures else UPDATED
         self.push(branch)
+
+    def changed(self, path: str) -> bool:
+        return bool(gitops.git("status", "--porcelain", "--", path, cwd=self.folder).strip())
 
     def conflicted_files(self) -> list[str]:
         """Files with conflict markers or .rej leftovers, found by reading them."""
@@ -373,7 +406,7 @@ class ProjectUpdate:
         failures: list[str] = []
         for command in self.project.checks:
             self.say(command)
-            outcome = run(command, self.folder)
+            outcome = self.command(command)
             if outcome.returncode == 0:
                 continue
             output = outcome.stdout + outcome.stderr

@@ -10,6 +10,7 @@ defaults (`make test`, `make check-migrations`), run with the shared project ven
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sys
@@ -31,6 +32,7 @@ from tests.support.helpers import (
 from tests.support.update_support import generate, user_edits
 
 BRANCH = "quickscale/update-v0.3.0"
+DEFAULT_CHECKS = ["make test", "make check-migrations"]
 BASE = "config/settings/base.py"
 
 
@@ -71,6 +73,7 @@ def fleet(versions, project_python, tmp_path_factory) -> dict:
 
     acme = generate(versions, checkouts / "acme")
     user_edits(acme)
+    (acme / "uv.lock").write_text("version = 1\n")
     commit_all(acme, "Client work")
     generate(versions, checkouts / "bravo", ref="v0.3.0")
     # v0.3.0 adds a line right under LOG_LEVEL: this client's edit of it conflicts.
@@ -96,7 +99,13 @@ def fleet(versions, project_python, tmp_path_factory) -> dict:
             {
                 "rings": ["canary", "all"],
                 "projects": [
-                    {"name": "acme", "repo": str(remote["acme"]), "ring": "canary"},
+                    {
+                        "name": "acme",
+                        "repo": str(remote["acme"]),
+                        "ring": "canary",
+                        # What `uv sync` does after a dependency change: a refreshed lock.
+                        "checks": [*DEFAULT_CHECKS, "echo '# re-locked' >> uv.lock"],
+                    },
                     {"name": "bravo", "repo": "checkouts/bravo", "ring": "canary"},
                     {"name": "conflict", "repo": str(remote["conflict"])},
                     {"name": "failing", "repo": str(remote["failing"])},
@@ -184,6 +193,7 @@ def test_fleet_update_classifies_each_project_and_never_moves_main(fleet):
     }, {n: (r.get("reason"), r.get("failures")) for n, r in rows.items() if n != "_rings"}
     assert rows["conflict"]["files"] == [BASE]
     assert any("test_logs_at_info" in name for name in rows["failing"]["failures"])
+    assert "AssertionError" in Path(rows["failing"]["log"]).read_text()  # pytest's own output
     assert "uncommitted changes" in rows["dirty"]["reason"] and BASE in rows["dirty"]["reason"]
     assert "gone.git" in rows["gone"]["reason"]
     assert rows["_rings"]["canary"]["state"] == "done"
@@ -205,6 +215,7 @@ def test_fleet_update_classifies_each_project_and_never_moves_main(fleet):
     assert "- Farewells." in message and "- Sessions last two weeks." in message
     assert "QuickScale-Checks: passed" in message
     assert git(acme, "rev-parse", f"{BRANCH}^").strip() == before["acme"]
+    assert "# re-locked" in git(acme, "show", f"{BRANCH}:uv.lock")  # the lock goes with it
     settings = git(acme, "show", f"{BRANCH}:{BASE}")
     assert "ACME_ROLLOUT = True" in settings and "Release 0.3.0 was here" in settings
     failed = git(fleet["remote"]["failing"], "log", "-1", "--format=%B", BRANCH)
@@ -283,3 +294,20 @@ def test_a_bad_fleet_file_is_refused_before_anything_runs(tmp_path):
     assert result.returncode == 2
     assert "`repo` is required" in result.stderr
     assert not (tmp_path / ".fleet").exists()
+
+
+def test_a_version_that_is_not_a_release_or_a_busy_workdir_is_refused(fleet):
+    unknown = make(fleet, "fleet-update", RING="canary", VERSION="v9.9.9")
+    assert unknown.returncode == 2
+    row = report(fleet)["acme"]
+    assert row["status"] == "refused" and "VERSION=v9.9.9 is not a tag" in row["reason"], row
+    assert "newest release: v0.3.0" in row["reason"]
+
+    odd = make(fleet, "fleet-update", VERSION="v1; rm -rf ~")
+    assert odd.returncode == 2 and "give a release tag" in odd.stderr
+
+    workdir = fleet["root"] / "work"
+    with (workdir / ".lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        busy = make(fleet, "fleet-status")
+    assert busy.returncode == 2 and "another fleet command is using" in busy.stderr
