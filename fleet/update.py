@@ -145,12 +145,12 @@ class ProjectUpdate:
         # Every command's full output, for the report's readers (tests-failed, error).
         self.log = fleet.reports / "logs" / f"{project.name}.log"
         self.say = lambda message: say(project.name, message)
-        self.result = Result(project.name, project.ring, project.repo, log=str(self.log))
+        self.result = Result(project.name, project.ring, project.repo)
+        self.logged = False
+        self.reused = False
 
     def __call__(self) -> Result:
         started = time.monotonic()
-        self.log.parent.mkdir(parents=True, exist_ok=True)
-        self.log.write_text(f"# {self.project.name}: {self.project.repo}\n", encoding="utf-8")
         try:
             self.run()
         except Stop as stop:
@@ -162,6 +162,10 @@ class ProjectUpdate:
         except Exception as exc:  # noqa: BLE001 - one project's surprise never stops the fleet
             self.result.status, self.result.reason = ERROR, f"{type(exc).__name__}: {exc}"
         self.result.seconds = round(time.monotonic() - started, 1)
+        # A reused branch ran nothing: the log of the run that checked it still applies.
+        self.result.log = (
+            str(self.log) if self.logged or (self.reused and self.log.exists()) else None
+        )
         return self.result
 
     # -- steps ---------------------------------------------------------------------------
@@ -286,6 +290,7 @@ class ProjectUpdate:
             self.result.status = TESTS_FAILED if failures else UPDATED
         else:
             self.result.notes.append("branch already holds this update; no new commit")
+            self.reused = True
             recorded = gitops.git(
                 "log",
                 "-1",
@@ -306,6 +311,10 @@ class ProjectUpdate:
     def command(self, command: list[str] | str):
         outcome = run(command, self.folder)
         shown = command if isinstance(command, str) else " ".join(command)
+        if not self.logged:  # the first command of this run starts the log afresh
+            self.log.parent.mkdir(parents=True, exist_ok=True)
+            self.log.write_text(f"# {self.project.name}: {self.project.repo}\n", encoding="utf-8")
+            self.logged = True
         with self.log.open("a", encoding="utf-8") as log:
             log.write(f"\n$ {shown}\n{outcome.stdout}{outcome.stderr}[exit {outcome.returncode}]\n")
         return outcome
