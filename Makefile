@@ -81,9 +81,9 @@ fleet-status: venv ## Show every client project of FLEET=fleet.yml: version, mod
 	@test -n "$(FLEET)" || { echo "Give the fleet file: make fleet-status FLEET=path/to/fleet.yml (docs/agency.md)"; exit 2; }
 	@$(BIN)/python -m fleet status $(FLEET_ARGS) $(if $(JSON),--json)
 
-fleet-update: venv ## Update FLEET=fleet.yml's projects on branches [VERSION= RING= JOBS= PUSH=1]
+fleet-update: venv ## Update FLEET=fleet.yml's projects on branches [VERSION= RING= JOBS= PUSH=1 FORCE=1]
 	@test -n "$(FLEET)" || { echo "Give the fleet file: make fleet-update FLEET=path/to/fleet.yml (docs/agency.md)"; exit 2; }
-	@$(BIN)/python -m fleet update $(FLEET_ARGS) --version "$(VERSION)" --push "$(PUSH)"
+	@$(BIN)/python -m fleet update $(FLEET_ARGS) --version "$(VERSION)" --push "$(PUSH)" --force "$(FORCE)"
 
 docs: venv ## Build the documentation site into ./site (strict)
 	$(BIN)/mkdocs build --strict

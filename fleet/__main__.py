@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from fleet import config, report, status
+from fleet import rings as rings_module
 from fleet.update import DONE, Options, ProjectUpdate, Result, stop_running
 
 EXIT_ATTENTION, EXIT_USAGE = 1, 2
@@ -49,6 +50,10 @@ class Progress:
             )
 
 
+def truthy(value: str) -> bool:
+    return value.strip().lower() in ("1", "yes", "true")
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="fleet", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -63,6 +68,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     update = sub.choices["update"]
     update.add_argument("--version", default="", help="template release (VERSION=), default newest")
     update.add_argument("--push", default="", help="1 to push each update branch (PUSH=1)")
+    update.add_argument("--force", default="", help="1 to skip the ring order check (FORCE=1)")
     return parser.parse_args(argv)
 
 
@@ -81,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
         selected = fleet.select(rings)
         if args.reports:
             fleet.reports = args.reports.resolve()
+        for folder in (fleet.workdir, fleet.reports):
+            claim(folder, fleet.path)
     except config.FleetFileError as exc:
         print(f"fleet: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -103,6 +111,20 @@ def main(argv: list[str] | None = None) -> int:
         return run_command(args, fleet, selected, rings, jobs)
 
 
+def claim(folder: Path, fleet_path: Path) -> None:
+    """Work clones and reports belong to one fleet file: two files named clients.yml in
+    different places would otherwise share .fleet/clients/ and point clones elsewhere."""
+    marker = folder / ".fleet-file"
+    owner = marker.read_text(encoding="utf-8").strip() if marker.exists() else ""
+    if owner and owner != str(fleet_path):
+        raise config.FleetFileError(
+            f"{folder} belongs to the fleet file {owner}. Give {fleet_path.name} folders of "
+            "its own with WORKDIR= and REPORTS=, or delete that folder if the file moved."
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    marker.write_text(f"{fleet_path}\n", encoding="utf-8")
+
+
 def hold_workdir(workdir: Path):
     """An exclusive lock on the work folder: two runs would share git clones."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -119,12 +141,12 @@ def run_command(args, fleet, selected, rings, jobs) -> int:
     if args.command == "status":
         standings = status.collect(fleet, selected, jobs)
         print(status.as_json(standings) if args.json else status.table(standings))
-        return EXIT_ATTENTION if any(s.unreachable for s in standings) else 0
+        return EXIT_ATTENTION if any(s.unreachable or s.invalid for s in standings) else 0
     return update_fleet(fleet, selected, rings, jobs, args)
 
 
 def update_fleet(fleet, selected, rings, jobs, args) -> int:
-    push = args.push.strip().lower() in ("1", "yes", "true")
+    push = truthy(args.push)
     options = Options(version=args.version.strip() or None, push=push)
     print(
         f"Updating {len(selected)} project(s) of {fleet.path.name} to "
@@ -132,9 +154,21 @@ def update_fleet(fleet, selected, rings, jobs, args) -> int:
         f"{' (pushing update branches)' if push else ''}; work clones in {fleet.workdir}",
         flush=True,
     )
-    started, clock = report.started_at(), time.monotonic()
-    progress = Progress(len(selected))
     releases = status.TemplateReleases()
+    if not truthy(args.force):
+        behind = rings_module.unfinished(fleet, rings, options.version, releases)
+        if behind:
+            earlier = ", ".join(rings_module.earlier_rings(fleet, rings))
+            print(
+                f"fleet: ring(s) {earlier} come before {', '.join(rings)} and are not done:\n  "
+                + "\n  ".join(behind)
+                + "\nFinish them first (the last report says how), or run again with FORCE=1 "
+                "to roll out anyway. Nothing was changed.",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+    (started, stamp), clock = report.started_at(), time.monotonic()
+    progress = Progress(len(selected))
     results: dict[str, Result] = {}
     pool = ThreadPoolExecutor(max_workers=jobs)
     futures = [
@@ -162,12 +196,12 @@ def update_fleet(fleet, selected, rings, jobs, args) -> int:
         "rings": rings,
         "push": push,
         "started": started,
+        "started_at": stamp,
         "seconds": round(time.monotonic() - clock, 1),
         "counts": report.counts(ordered),
     }
     md, js = report.write(fleet, meta, selected, ordered)
-    summary = ", ".join(f"{n} {s}" for s, n in meta["counts"].items())
-    print(f"\n{summary}. Report: {md} (JSON: {js})")
+    print(f"\n{report.summary(meta['counts'])}. Report: {md} (JSON: {js})")
     for ring, info in report.ring_progress(fleet, selected, ordered).items():
         print(f"  ring {ring}: {info['state']}")
     return 0 if all(r.status in DONE for r in ordered) else EXIT_ATTENTION

@@ -11,11 +11,12 @@
                                     #   (default .fleet/<fleet file name>/work)
 
 Everything is validated before any project is touched: a bad fleet file is refused with
-the line to fix.
+the project and key to fix.
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 import shlex
 from dataclasses import dataclass
@@ -71,8 +72,10 @@ class Fleet:
             return list(self.projects)
         unknown = [ring for ring in rings if ring not in self.rings]
         if unknown:
+            close = difflib.get_close_matches(unknown[0], self.rings, n=1)
+            hint = f" Did you mean {close[0]}?" if close else ""
             raise FleetFileError(
-                f"RING={','.join(rings)}: no project is in ring {', '.join(unknown)}. "
+                f"RING={','.join(rings)}: no project is in ring {', '.join(unknown)}.{hint} "
                 f"The rings of {self.path} are: {', '.join(self.rings)}."
             )
         return [project for project in self.projects if project.ring in rings]
@@ -163,6 +166,15 @@ def load(path: Path, workdir: Path | None = None) -> Fleet:
         )
     if not projects:
         raise FleetFileError(f"{path}: `projects:` is empty; add at least one project.")
+    seen_repos: dict[tuple[str, str], str] = {}
+    for project in projects:
+        key = (project.repo.rstrip("/").removesuffix(".git"), project.branch)
+        if key in seen_repos:
+            raise FleetFileError(
+                f"{path}: {seen_repos[key]} and {project.name} are the same repository and "
+                "branch; list it once (two runs on one branch would fight over it)."
+            )
+        seen_repos[key] = project.name
     rings = _rings(data.get("rings"), projects, path)
     if workdir is None:
         configured = data.get("workdir")

@@ -36,7 +36,12 @@ def details(result: Result) -> str:
     if result.status == "conflicts":
         return "conflicts in " + ", ".join(f"`{f}`" for f in result.files)
     if result.status == "tests-failed":
-        return "failing: " + ", ".join(f"`{f}`" for f in result.failures)
+        before = set(result.preexisting)
+        named = [
+            f"`{f}`" + (" (failed before the update too)" if f in before else "")
+            for f in result.failures
+        ]
+        return "failing: " + ", ".join(named)
     if result.reason:
         return result.reason
     return "; ".join(result.notes)
@@ -47,9 +52,9 @@ def markdown(fleet: Fleet, meta: dict, rings: dict, results: list[Result]) -> st
         "# QuickScale fleet update",
         "",
         f"- Fleet file: `{fleet.path.name}`; version: {meta['version'] or 'newest release'}; "
-        f"rings: {', '.join(meta['rings']) or 'all'}; push: {'yes' if meta['push'] else 'no'}",
-        f"- Started {meta['started']}, {meta['seconds']:.0f} s; "
-        + ", ".join(f"{n} {s}" for s, n in meta["counts"].items()),
+        f"rings: {', '.join(meta['rings']) or 'every ring'}; "
+        f"push: {'yes' if meta['push'] else 'no (branches stay in the work clones)'}",
+        f"- Started {meta['started']}, {meta['seconds']:.0f} s; {summary(meta['counts'])}",
         "",
         "| project | ring | status | version | branch | details | time |",
         "|---|---|---|---|---|---|---|",
@@ -63,12 +68,17 @@ def markdown(fleet: Fleet, meta: dict, rings: dict, results: list[Result]) -> st
     lines += ["", "## Rings", ""]
     for ring, info in rings.items():
         attention = f": {', '.join(info['needs_attention'])}" if info["needs_attention"] else ""
-        lines.append(f"- **{ring}** ({len(info['projects'])} projects): {info['state']}{attention}")
+        count = len(info["projects"])
+        plural = "s" if count != 1 else ""
+        lines.append(f"- **{ring}** ({count} project{plural}): {info['state']}{attention}")
     todo = [r for r in results if r.status not in DONE]
     if todo:
         lines += ["", "## What to do", ""]
         for r in todo:
-            lines.append(f"- **{r.name}** ({r.status}): {NEXT_STEP[r.status]}")
+            step = NEXT_STEP[r.status]
+            if r.status == "tests-failed":
+                step = step.format(pushed="pushed" if r.pushed else "in the fleet's work clone")
+            lines.append(f"- **{r.name}** ({r.status}): {step}")
             if r.status in ("tests-failed", "error") and r.log:
                 lines.append(f"  Full output: `{r.log}`.")
             if r.reason and r.status in ("conflicts", "tests-failed"):
@@ -79,9 +89,8 @@ def markdown(fleet: Fleet, meta: dict, rings: dict, results: list[Result]) -> st
 NEXT_STEP = {
     "conflicts": "nothing was committed or pushed; finish this update by hand as the next "
     "line says (docs/updating.md shows how to resolve a conflict).",
-    "tests-failed": "the update is committed on its branch, but the project's checks fail. "
-    "Fix them on the branch (PUSH=1 pushes it to the project's remote), then run "
-    "fleet-update again: it checks the branch again.",
+    "tests-failed": "the update is committed on its branch ({pushed}), but the project's "
+    "checks fail. Fix them on that branch and push it; the next fleet-update checks it again.",
     "refused": "nothing was changed; the reason says what to do first.",
     "error": "nothing was changed; fix the cause (often access to the repository) and "
     "run fleet-update again.",
@@ -95,14 +104,21 @@ def write(
     fleet.reports.mkdir(parents=True, exist_ok=True)
     md = fleet.reports / "report.md"
     js = fleet.reports / "report.json"
-    md.write_text(markdown(fleet, meta, rings, results), encoding="utf-8")
+    text = markdown(fleet, meta, rings, results)
     payload = {
         **meta,
         "fleet": str(fleet.path),
         "ring_progress": rings,
         "projects": [asdict(r) for r in results],
     }
-    js.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    data = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    # The latest run, and every run kept in history/ (a canary run's report stays readable
+    # after the next run).
+    history = fleet.reports / "history"
+    history.mkdir(exist_ok=True)
+    for target, content in ((md, text), (js, data)):
+        target.write_text(content, encoding="utf-8")
+        (history / f"{meta['started_at']}-{target.name}").write_text(content, encoding="utf-8")
     return md, js
 
 
@@ -111,5 +127,11 @@ def counts(results: list[Result]) -> dict[str, int]:
     return {status: n for status, n in found.items() if n}
 
 
-def started_at() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+def summary(found: dict[str, int]) -> str:
+    return ", ".join(f"{status}: {n}" for status, n in found.items())
+
+
+def started_at() -> tuple[str, str]:
+    """(for people, for file names)"""
+    now = datetime.now(UTC)
+    return now.strftime("%Y-%m-%d %H:%M UTC"), now.strftime("%Y%m%dT%H%M%SZ")

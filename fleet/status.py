@@ -28,12 +28,16 @@ class Standing:
     dirty: list[str] | None = None
     # Update branches waiting on the remote (quickscale/update-*).
     pending: list[str] = field(default_factory=list)
+    # Why the project (or its template) cannot be reached / is not a usable QuickScale project.
     unreachable: str | None = None
+    invalid: str | None = None
 
     @property
     def state(self) -> str:
         if self.unreachable:
             return "unreachable"
+        if self.invalid:
+            return "invalid"
         if self.behind is None:
             return "unknown"
         return "behind" if self.behind else "current"
@@ -71,41 +75,52 @@ def stand(fleet: Fleet, project: Project, releases: TemplateReleases) -> Standin
     folder = fleet.workdir / project.name
     try:
         gitops.sync_clone(project.repo, folder)
+    except gitops.GitError as exc:
+        standing.unreachable = str(exc)
+        return standing
+    try:
         ref = f"origin/{project.branch}"
         if not gitops.rev(folder, ref):
             raise gitops.GitError(f"no branch {project.branch!r} in {project.repo}")
         answers = gitops.read_answers(folder, ref)
     except gitops.GitError as exc:
-        standing.unreachable = str(exc)
+        standing.invalid = str(exc)
         return standing
     standing.version = str(answers.get("_commit") or "") or None
     modules = answers.get("modules") or []
     standing.modules = [str(m) for m in modules] if isinstance(modules, list) else [str(modules)]
     standing.theme = answers.get("theme")
     standing.frontend = answers.get("frontend")
+    standing.pending = pending_branches(folder, standing.version or "")
+    src = str(answers.get("_src_path") or "")
+    why = gitops.unusable_src_path(src)
+    if why:
+        standing.invalid = why
+        return standing
+    try:
+        tags = releases.tags(src)
+    except gitops.GitError as exc:
+        standing.unreachable = str(exc)
+        return standing
+    standing.newest = tags[-1] if tags else None
+    if standing.version and standing.newest:
+        standing.behind = gitops.is_behind(standing.version, standing.newest)
+    return standing
+
+
+def pending_branches(folder, version: str) -> list[str]:
+    """Update branches on the remote that bring a newer release than the branch has (a
+    merged one no longer counts)."""
     # for-each-ref matches whole path components: list quickscale/ and filter.
+    prefix = UPDATE_BRANCH.format(version="")
     refs = gitops.git(
         "for-each-ref",
         "--format=%(refname:lstrip=3)",
         "refs/remotes/origin/quickscale/",
         cwd=folder,
     ).split()
-    standing.pending = [ref for ref in refs if ref.startswith(UPDATE_BRANCH.format(version=""))]
-    src = str(answers.get("_src_path") or "")
-    why = gitops.unusable_src_path(src)
-    if why:
-        standing.unreachable = why
-        return standing
-    if src:
-        try:
-            tags = releases.tags(str(src))
-        except gitops.GitError as exc:
-            standing.unreachable = str(exc)
-            return standing
-        standing.newest = tags[-1] if tags else None
-    if standing.version and standing.newest:
-        standing.behind = gitops.is_behind(standing.version, standing.newest)
-    return standing
+    branches = [ref for ref in refs if ref.startswith(prefix)]
+    return [ref for ref in branches if gitops.is_behind(version, ref[len(prefix) :]) is not False]
 
 
 def collect(fleet: Fleet, projects: list[Project], jobs: int) -> list[Standing]:
@@ -142,7 +157,9 @@ def table(standings: list[Standing]) -> str:
         lines.append("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
         if number == 0:
             lines.append("  ".join("-" * w for w in widths))
-    lines += [f"{s.name}: {s.unreachable}" for s in standings if s.unreachable]
+    lines += [
+        f"{s.name}: {s.unreachable or s.invalid}" for s in standings if s.unreachable or s.invalid
+    ]
     lines += [
         f"{s.name}: uncommitted in {s.repo}: {', '.join(s.dirty[:5])}" for s in standings if s.dirty
     ]

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -30,6 +32,8 @@ EXIT_REFUSED, EXIT_CONFLICTS = 2, 3
 CHANGELOG = "quickscale_core/CHANGELOG.md"
 LOCK_FILES = ("uv.lock", "package-lock.json")
 TRAILER_UPDATE, TRAILER_CHECKS = "QuickScale-Update", "QuickScale-Checks"
+# Failing tests that failed on the branch's base too: not the update's doing.
+TRAILER_BEFORE = "QuickScale-Failing-Before"
 CHECK_TIMEOUT = 3600
 # Failing tests named in the commit trailer; the report lists them all.
 MAX_NAMED = 20
@@ -59,6 +63,8 @@ class Result:
     # conflicts: files to resolve; tests-failed: failing tests or checks.
     files: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    # Of the failures, those that failed before the update too (on the branch's base).
+    preexisting: list[str] = field(default_factory=list)
     reason: str | None = None
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -74,9 +80,25 @@ class Stop(Exception):
         self.reason = reason
 
 
+def find_uv() -> str:
+    """uv from UV or PATH, else the template repository's own (`make venv` installs it).
+    The projects' Makefiles read UV too, so their `make test` uses the same one."""
+    found = os.environ.get("UV") or shutil.which("uv")
+    if not found:
+        bundled = Path(sys.executable).with_name("uv")
+        if not bundled.exists():
+            raise Stop(
+                ERROR,
+                "uv is not installed: the projects' commands need it. Run `make venv` in the "
+                "template repository (it installs uv into .venv/bin) or `pip install uv`.",
+            )
+        found = str(bundled)
+    return found
+
+
 def command_env() -> dict[str, str]:
     env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
-    return {**env, **gitops.ENV}
+    return {**env, **gitops.ENV, "UV": find_uv()}
 
 
 # Process groups of the commands running now: a timeout or Ctrl-C stops each whole tree
@@ -128,6 +150,16 @@ def stop_running() -> int:
     for pid in pids:
         stop_group(pid)
     return len(pids)
+
+
+def join_names(names: list[str]) -> str:
+    shown = "; ".join(names[:MAX_NAMED])
+    return shown + (f"; and {len(names) - MAX_NAMED} more" if len(names) > MAX_NAMED else "")
+
+
+def split_names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split("; ") if name.strip()]
+    return [name for name in names if not re.fullmatch(r"and \d+ more", name)]
 
 
 def tail(text: str, lines: int = 6) -> str:
@@ -257,56 +289,74 @@ class ProjectUpdate:
         return commits
 
     def reuse(self, tip: str, main: str, target: str) -> bool:
-        """True when the existing branch already holds this update on the current main."""
+        """True when the existing branch already holds this update on the current main
+        (then it is reported, checked again if people committed on it, and pushed)."""
         commits = self.fleet_commits(main, tip)
         ours = [sha for sha, version in commits if version == target]
         theirs = [sha for sha, version in commits if not version]
-        branch = self.result.branch
+        branch, base = self.result.branch, self.project.branch
+        on_main = gitops.is_ancestor(self.folder, main, tip)
+        if not commits:
+            return False  # nothing on it that main lacks: building it again loses nothing
         if not ours:
-            raise Stop(
-                REFUSED,
-                f"a branch {branch} exists without a fleet update commit: rename or delete "
-                "it, then run fleet-update again.",
-            )
-        if not gitops.is_ancestor(self.folder, main, tip):
+            # A person made it: the usual case is a conflict finished by hand, as the report
+            # asks. It counts when it holds the update.
+            version = str(gitops.read_answers(self.folder, tip).get("_commit") or "")
+            if version != target:
+                raise Stop(
+                    REFUSED,
+                    f"a branch {branch} exists with commits of yours but without the update to "
+                    f"{target} (its .copier-answers.yml says {version or 'nothing'}): finish "
+                    f'it there (make update ARGS="--vcs-ref {target}") or rename it.',
+                )
+        if not on_main:
             if theirs:
                 raise Stop(
                     REFUSED,
-                    f"{self.project.branch} moved since {branch} was made and the branch has "
-                    f"{len(theirs)} commit(s) of yours on top: merge {self.project.branch} into "
-                    "it and finish it there. The fleet never rewrites a branch with your "
-                    "commits.",
+                    f"{base} moved since {branch} was made and the branch has {len(theirs)} "
+                    f"commit(s) of yours: merge {base} into it (`git switch {branch} && git "
+                    f"merge {base}`) and push it; the fleet never rewrites your commits.",
                 )
-            self.say(f"{self.project.branch} moved: building {branch} again")
+            self.say(f"{base} moved: building {branch} again")
             return False
         self.result.commit = tip
         gitops.git("branch", "-f", branch, tip, cwd=self.folder)
         if theirs:
-            # People committed on the branch (fixing tests, say): check what it is now.
-            self.result.notes.append(f"{len(theirs)} later commit(s) on the branch, checked again")
+            # People committed on the branch (a resolved conflict, fixed tests): check it.
+            self.result.notes.append(
+                f"{len(theirs)} commit(s) of yours on the branch, checked again"
+                if ours
+                else "updated by hand on the branch, checked"
+            )
             self.checkout(tip)
-            failures = self.checks()
-            self.result.failures = failures
-            self.result.status = TESTS_FAILED if failures else UPDATED
+            self.record_checks(self.checks(), main)
         else:
             self.result.notes.append("branch already holds this update; no new commit")
             self.reused = True
-            recorded = gitops.git(
-                "log",
-                "-1",
-                f"--format=%(trailers:key={TRAILER_CHECKS},valueonly)",
-                ours[0],
-                cwd=self.folder,
-            ).strip()
-            failed = recorded.startswith("failed")
-            self.result.failures = (
-                [f.strip() for f in recorded.removeprefix("failed:").split("; ") if f.strip()]
-                if failed
-                else []
-            )
-            self.result.status = TESTS_FAILED if failed else UPDATED
+            failed = self.trailer(ours[0], TRAILER_CHECKS)
+            before = self.trailer(ours[0], TRAILER_BEFORE)
+            self.result.failures = split_names(failed.removeprefix("failed:"))
+            self.result.preexisting = split_names(before)
+            self.result.status = TESTS_FAILED if failed.startswith("failed") else UPDATED
         self.push(branch)
         return True
+
+    def trailer(self, commit: str, key: str) -> str:
+        fmt = f"--format=%(trailers:key={key},valueonly)"
+        return gitops.git("log", "-1", fmt, commit, cwd=self.folder).strip()
+
+    def record_checks(self, failures: list[str], main: str) -> None:
+        """The status from the checks; failing tests that failed on main before the update
+        are told apart (the update did not break those)."""
+        self.result.failures = failures
+        self.result.status = TESTS_FAILED if failures else UPDATED
+        if failures:
+            here = gitops.rev(self.folder, "HEAD")
+            self.say("checks failed: running them on the branch's base to compare")
+            self.checkout(main)
+            before = set(self.checks())
+            self.result.preexisting = [name for name in failures if name in before]
+            self.checkout(here)
 
     def command(self, command: list[str] | str):
         outcome = run(command, self.folder)
@@ -328,7 +378,7 @@ class ProjectUpdate:
         result = self.result
         self.checkout(main)
         self.say(f"make update {result.from_version} -> {target}")
-        uv = os.environ.get("UV", "uv")
+        uv = command_env()["UV"]
         update = self.command(
             [uv, "run", "python", "-m", "quickscale_core.update", "--vcs-ref", target]
         )
@@ -345,11 +395,12 @@ class ProjectUpdate:
         if conflicted or update.returncode == EXIT_CONFLICTS:
             result.files = conflicted
             self.checkout(main)
+            base = self.project.branch
             raise Stop(
                 CONFLICTS,
-                "make update left conflicts: run it in your checkout "
-                f'(`git switch -c {branch} && make update ARGS="--vcs-ref {target}"`), resolve '
-                "them, run make test and commit.",
+                f"in your checkout: `git fetch && git switch -c {branch} origin/{base} && make "
+                f'update ARGS="--vcs-ref {target}"`, resolve the files, `make test`, commit, '
+                f"`git push -u origin {branch}`. The next fleet-update checks that branch.",
             )
         if not gitops.git("status", "--porcelain", cwd=self.folder).strip():
             raise Stop(
@@ -359,27 +410,31 @@ class ProjectUpdate:
         gitops.git("add", "-A", cwd=self.folder)
         self.commit(["commit", "-q", "--no-verify", "-m", message])
         failures = self.checks()
-        result.failures = failures
-        outcome = "passed" if not failures else "failed: " + "; ".join(failures[:MAX_NAMED])
-        if len(failures) > MAX_NAMED:
-            outcome += f"; and {len(failures) - MAX_NAMED} more"
-        message = self.message(main, target, outcome)
         # `make test` refreshes lock files after a dependency change (uv sync, npm install):
         # they belong to the update, as they would in `git commit -a` after a manual one.
         relocked = [path for path in LOCK_FILES if self.changed(path)]
         if relocked:
             gitops.git("add", "--", *relocked, cwd=self.folder)
-        self.commit(["commit", "-q", "--no-verify", "--amend", "-m", message])
+        self.amend(main, target, failures)
         gitops.git("clean", "-fdq", cwd=self.folder)
+        self.record_checks(failures, main)
+        if result.preexisting:
+            self.amend(main, target, failures)
         result.commit = gitops.rev(self.folder, "HEAD")
         gitops.git("branch", "-f", branch, result.commit, cwd=self.folder)
         if previous:
             result.notes.append(f"rebuilt on the current {self.project.branch}")
-        result.status = TESTS_FAILED if failures else UPDATED
         self.push(branch)
 
     def changed(self, path: str) -> bool:
         return bool(gitops.git("status", "--porcelain", "--", path, cwd=self.folder).strip())
+
+    def amend(self, main: str, target: str, failures: list[str]) -> None:
+        """The update commit's message: CHANGELOG excerpt and the checks' outcome."""
+        outcome = "passed" if not failures else "failed: " + join_names(failures)
+        before = join_names(self.result.preexisting) if self.result.preexisting else ""
+        message = self.message(main, target, outcome, before)
+        self.commit(["commit", "-q", "--no-verify", "--amend", "-m", message])
 
     def conflicted_files(self) -> list[str]:
         """Files with conflict markers or .rej leftovers, found by reading them."""
@@ -423,7 +478,7 @@ class ProjectUpdate:
             failures += names or [f"{command} (exit {outcome.returncode}): {tail(output, 1)}"]
         return list(dict.fromkeys(failures))
 
-    def message(self, main: str, target: str, checks: str) -> str:
+    def message(self, main: str, target: str, checks: str, before: str = "") -> str:
         added = [
             line[1:]
             for line in gitops.git("diff", main, "--", CHANGELOG, cwd=self.folder).splitlines()
@@ -433,6 +488,7 @@ class ProjectUpdate:
         return (
             f"Update QuickScale from {self.result.from_version} to {target}\n\n{body}\n\n"
             f"{TRAILER_UPDATE}: {target}\n{TRAILER_CHECKS}: {checks}\n"
+            + (f"{TRAILER_BEFORE}: {before}\n" if before else "")
         )
 
     def commit(self, args: list[str]) -> None:
@@ -452,6 +508,7 @@ class ProjectUpdate:
 
     def push(self, branch: str) -> None:
         if not self.options.push:
+            self.result.notes.append(f"not pushed (PUSH=1 pushes it); it is in {self.folder}")
             return
         local = gitops.rev(self.folder, f"refs/heads/{branch}")
         if local == self.remote_tip:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -29,7 +30,7 @@ from tests.support.helpers import (
     git,
     run,
 )
-from tests.support.update_support import generate, user_edits
+from tests.support.update_support import generate, make_update, user_edits
 
 BRANCH = "quickscale/update-v0.3.0"
 DEFAULT_CHECKS = ["make test", "make check-migrations"]
@@ -85,7 +86,9 @@ def fleet(versions, project_python, tmp_path_factory) -> dict:
     (failing / "client_acme/test_logging_contract.py").write_text(
         "from django.conf import settings\n\n\n"
         "def test_logs_at_info():\n"
-        '    assert settings.LOG_LEVEL == "INFO"\n'
+        '    assert settings.LOG_LEVEL == "INFO"\n\n\n'
+        "def test_already_broken():\n"
+        '    assert settings.LOG_LEVEL == "DEBUG"\n'
     )
     commit_all(failing, "Pin the log level")
     dirty = generate(versions, checkouts / "dirty")
@@ -192,7 +195,15 @@ def test_fleet_update_classifies_each_project_and_never_moves_main(fleet):
         "gone": "error",
     }, {n: (r.get("reason"), r.get("failures")) for n, r in rows.items() if n != "_rings"}
     assert rows["conflict"]["files"] == [BASE]
-    assert any("test_logs_at_info" in name for name in rows["failing"]["failures"])
+    failures = rows["failing"]["failures"]
+    assert [name.rsplit("::", 1)[1] for name in failures] == [
+        "test_logs_at_info",
+        "test_already_broken",
+    ]
+    # The report tells a test the update broke from one that failed before it.
+    assert [name.rsplit("::", 1)[1] for name in rows["failing"]["preexisting"]] == [
+        "test_already_broken"
+    ]
     assert "AssertionError" in Path(rows["failing"]["log"]).read_text()  # pytest's own output
     assert "uncommitted changes" in rows["dirty"]["reason"] and BASE in rows["dirty"]["reason"]
     assert "gone.git" in rows["gone"]["reason"]
@@ -227,6 +238,7 @@ def test_fleet_update_classifies_each_project_and_never_moves_main(fleet):
     (CACHE / "fleet-report.md").write_text(markdown)
     assert "| acme | canary | **updated** | v0.1.0 → v0.3.0 |" in markdown
     assert f"`{BASE}`" in markdown and "## What to do" in markdown
+    assert "test_already_broken` (failed before the update too)" in markdown
 
     # fleet-status shows the branches waiting for review.
     standing = make(fleet, "fleet-status", JSON="1", RING="canary")
@@ -241,6 +253,28 @@ def test_fleet_update_classifies_each_project_and_never_moves_main(fleet):
     assert {n: r["status"] for n, r in report(fleet).items() if n != "_rings"} == statuses
     assert {name: branches(path) for name, path in fleet["remote"].items()} == tips
     assert "branch already holds this update" in " ".join(report(fleet)["acme"]["notes"])
+
+
+def test_a_conflict_resolved_by_hand_on_the_branch_counts_as_updated(fleet, project_python):
+    """What the report tells people to do with a conflict, done, then the next run."""
+    remote = fleet["remote"]["conflict"]
+    work = fleet["root"] / "resolving"
+    git(fleet["root"], "clone", "-q", str(remote), str(work))
+    git(work, "switch", "-q", "-c", BRANCH, "origin/main")
+    update = make_update(work, project_python, "--vcs-ref", "v0.3.0", check=False)
+    assert update.returncode == 3, update.stdout + update.stderr
+    base = (work / BASE).read_text()
+    ours = re.search(r"<<<<<<< [^\n]*\n(.*?)=======\n.*?>>>>>>> [^\n]*\n", base, re.S)
+    (work / BASE).write_text(base.replace(ours.group(0), ours.group(1)))
+    commit_all(work, "Update QuickScale to v0.3.0, keeping our quiet logs")
+    git(work, "push", "-q", "-u", "origin", BRANCH)
+
+    # RING=all: the canary ring before it is done, so it may start.
+    result = make(fleet, "fleet-update", RING="all", PUSH="1")
+    rows = report(fleet)
+    assert rows["conflict"]["status"] == "updated", (rows["conflict"], result.stdout)
+    assert "updated by hand on the branch, checked" in rows["conflict"]["notes"]
+    assert branches(remote)[BRANCH] == git(work, "rev-parse", "HEAD").strip()  # not rewritten
 
 
 def test_fleet_update_rebuilds_a_stale_branch_but_never_rewrites_a_persons_commits(fleet):
@@ -295,6 +329,28 @@ def test_a_bad_fleet_file_is_refused_before_anything_runs(tmp_path):
     assert "`repo` is required" in result.stderr
     assert not (tmp_path / ".fleet").exists()
 
+    # Two fleet files with the same name never share work clones or reports.
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "clients.yml").write_text(
+            f"projects:\n  - {{name: acme, repo: ../{folder}-acme.git}}\n"
+        )
+    status = [sys.executable, "-m", "fleet", "status", "--fleet"]
+    first = run([*status, "a/clients.yml"], tmp_path, env, check=False)
+    assert first.returncode == 1 and "acme: " in first.stdout  # unreachable, as it should be
+    second = run([*status, "b/clients.yml"], tmp_path, env, check=False)
+    assert second.returncode == 2 and "belongs to the fleet file" in second.stderr
+
+    mistakes = {
+        "projects:\n  - {name: a, repo: x}\n  - {name: b, repo: x/}\n": "same repository",
+        "projects:\n  - {name: a, repo: x, ring: canary}\n": "Did you mean canary?",
+    }
+    for text, message in mistakes.items():
+        bad.write_text(text)
+        ring = ["--ring", "canery"] if "canary" in text else []
+        result = run([*status, bad, *ring], tmp_path, env, check=False)
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+
 
 def test_a_version_that_is_not_a_release_or_a_busy_workdir_is_refused(fleet):
     unknown = make(fleet, "fleet-update", RING="canary", VERSION="v9.9.9")
@@ -305,6 +361,12 @@ def test_a_version_that_is_not_a_release_or_a_busy_workdir_is_refused(fleet):
 
     odd = make(fleet, "fleet-update", VERSION="v1; rm -rf ~")
     assert odd.returncode == 2 and "give a release tag" in odd.stderr
+
+    # The canary ring has no update to v0.2.0: the next ring may not start.
+    early = make(fleet, "fleet-update", RING="all", VERSION="v0.2.0")
+    assert early.returncode == 2
+    assert "acme (canary): no update to v0.2.0 yet" in early.stderr, early.stderr
+    assert "FORCE=1" in early.stderr
 
     workdir = fleet["root"] / "work"
     with (workdir / ".lock").open("w") as held:
