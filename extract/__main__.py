@@ -48,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"make extract refused: {refusal}", file=sys.stderr)
         return EXIT_REFUSED
     description = " ".join(args.description.split()) or (
-        f"{app.verbose_name}, extracted from {app.client}'s {app.name} app."
+        f"{app.verbose_name}: the {app.name} app of {app.client}"
     )
     try:
         with Worktree(template, branch) as work:
@@ -150,3 +150,7 @@ def report(app: App, name: str, branch: str, commit: str, notes: list[str]) -> N
     )
     for ref in app.references:
         print(f"  {ref}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

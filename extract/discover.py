@@ -157,7 +157,7 @@ def discover(project: Path, app_path: str, template: Path) -> App:
     app.urls = url_mounts(project, app)
     read_settings(app, base_setting_names(template))
     app.extra_templates, app.extra_static = project_level_folders(project, app)
-    imports_of(app, module_apps(template))
+    imports_of(app, template)
     app.references = references(project, app)
     if (folder / "module.yml").is_file():
         app.manifest = read_yaml(folder / "module.yml")
@@ -417,12 +417,16 @@ def module_apps(template: Path) -> dict[str, str]:
     return roots
 
 
-def imports_of(app: App, apps_of_modules: dict[str, str]) -> None:
+def imports_of(app: App, template: Path) -> None:
     """Modules the app needs (`requires`) and third-party packages it imports."""
     local = {p.name for p in app.project.iterdir() if p.is_dir()} | {
         p.stem for p in app.project.glob("*.py")
     }
     known = {"django", "quickscale_core", "quickscale_themes", app.name.split(".")[0]}
+    # What every project installs (environ, pytest, ...), as the project_slug validator knows.
+    reserved = read_yaml(template / "extensions" / "reserved_names.yml")
+    known |= set(reserved.get("project") or [])
+    apps_of_modules = module_apps(template)
     requires, third = set(), set()
     for path in python_files(app.folder):
         for node in ast.walk(parse(path) or ast.Module(body=[])):

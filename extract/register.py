@@ -48,7 +48,11 @@ def add_choice(template: Path, name: str, label: str, description: str) -> None:
         raise Refused("copier.yml: the `modules` question has no `choices:` block to add to.")
     last = heading
     for i in range(heading + 1, end):
-        if lines[i].strip() and indent_of(lines[i]) <= indent_of(lines[heading]):
+        # PyYAML writes a list at the key's own indent ("  choices:\n  - auth").
+        inside = indent_of(lines[i]) > indent_of(lines[heading]) or (
+            indent_of(lines[i]) == indent_of(lines[heading]) and lines[i].lstrip().startswith("- ")
+        )
+        if lines[i].strip() and not inside:
             break
         if lines[i].strip() and not lines[i].lstrip().startswith("#"):
             last = i
@@ -113,8 +117,8 @@ def record_shipped(template: Path) -> bool:
 
 def changelog_entry(app: App, name: str, description: str) -> str:
     return (
-        f"- New: the `{name}` module (docs/modules/{name}.md), extracted from {app.client}'s "
-        f"`{app.name}` app with `make extract`: {description.rstrip('.')}. To add it: add "
+        f"- New: the `{name}` module (docs/modules/{name}.md): {description.rstrip('.')}. "
+        f"Extracted from {app.client}'s `{app.name}` app with `make extract`. To add it: add "
         f"`{name}` to `modules` in `.copier-answers.yml`, commit, run `make update`, then "
         f"`make migrate`. {app.client} adopts it as its docs page says; the app label "
         f"`{app.label}` is kept, so its data stays where it is.\n"
@@ -181,16 +185,18 @@ def docs_page(app: App, name: str, manifest: dict, settings: str | None) -> str:
     out += [
         f"## Adopting it in {app.client}",
         "",
-        "The project the app came from keeps its data: add the module as above, and in the",
-        "same change remove the old app (Django refuses two apps with the label",
-        f"`{app.label}`):",
+        "The project the app came from keeps its data. Add the module as above, and remove",
+        "the old app before `manage.py` runs again (Django refuses two apps with the label",
+        f"`{app.label}`; `make update` does not start Django):",
         "",
         f"1. Delete the `{app.folder.relative_to(app.project).as_posix()}/` folder.",
-        "2. Remove the lines that name it"
-        + (" (found by `make extract`):" if app.references else "."),
+        f"2. Change the lines that name it: imports become `quickscale_modules.{name}...`,",
+        "   and its INSTALLED_APPS entry and URL include go (the module's are in",
+        "   `config/settings/base.py` and `config/urls.py`)"
+        + (". `make extract` found these:" if app.references else "."),
         "",
     ]
-    out += [f"    - `{ref}`" for ref in app.references]
+    out += [f"    - `{ref.replace('`', '')}`" for ref in app.references]
     if app.references:
         out += [""]
     if app.settings:
