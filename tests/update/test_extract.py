@@ -266,9 +266,22 @@ def test_the_adopted_project_is_consistent(round_trip, project_python):
     client, env = round_trip["client"], clean_project_env()
     run([project_python, "manage.py", "makemigrations", "--check", "--dry-run"], client, env)
     run([project_python, "manage.py", "check", "--fail-level", "WARNING"], client, env)
+    ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
+    run([ruff, "check", "--no-cache", f"quickscale_modules/{NAME}"], client)  # the project's rules
     tests = run([project_python, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                  f"quickscale_modules/{NAME}"], client, env)  # fmt: skip
     assert "1 passed" in tests.stdout
+
+
+def test_the_template_checks_its_new_module(round_trip):
+    """The template repository's own render-tier checks that concern a new module: its files
+    and choice recorded, its settings.py linted with the projects' rules, the contract."""
+    checks = ["tests/render/test_discipline.py", "tests/render/test_module_settings.py",
+              "tests/render/test_contract.py"]  # fmt: skip
+    selected = f"{NAME} or record or disappears or ruff"
+    result = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *checks,
+                  "-k", selected], round_trip["template"])  # fmt: skip
+    assert " passed" in result.stdout and "failed" not in result.stdout
 
 
 @pytest.mark.parametrize(
