@@ -9,7 +9,7 @@ DEMO ?= demo
 PORT ?= 8000
 
 .PHONY: help venv demo test test-render test-fast test-project test-update test-e2e test-react lint bench \
-	bench-copier bench-first-run bench-queries bench-http bench-frontend fleet-status fleet-update docs docs-serve shipped clean
+	bench-copier bench-first-run bench-queries bench-http bench-frontend fleet-status fleet-update extract docs docs-serve shipped clean
 
 help: ## List the commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -51,8 +51,8 @@ test-react: venv ## The React frontend's tests of every tier (needs Node 20.19+ 
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -k react $(ARGS)
 
 lint: venv ## Lint the template's own Python (tests, benchmarks, modules/*/settings.py)
-	$(BIN)/ruff check tests benchmarks fleet
-	$(BIN)/ruff format --check tests benchmarks fleet
+	$(BIN)/ruff check tests benchmarks fleet extract
+	$(BIN)/ruff format --check tests benchmarks fleet extract
 # Module settings, with the generated project's ruff rules (no project rendered).
 	$(BIN)/pytest -q -p no:cacheprovider tests/render/test_module_settings.py -k "not verbatim"
 
@@ -84,6 +84,11 @@ fleet-status: venv ## Show every client project of FLEET=fleet.yml: version, mod
 fleet-update: venv ## Update FLEET=fleet.yml's projects on branches [VERSION= RING= JOBS= PUSH=1 FORCE=1]
 	@test -n "$(FLEET)" || { echo "Give the fleet file: make fleet-update FLEET=path/to/fleet.yml (docs/agency.md)"; exit 2; }
 	@$(BIN)/python -m fleet update $(FLEET_ARGS) --version "$(VERSION)" --push "$(PUSH)" --force "$(FORCE)"
+
+# Extract a client app into a module (docs/agency.md): on a new branch extract/<NAME>.
+extract: venv ## Turn APP= of client project FROM= into modules/NAME= [DESCRIPTION=]
+	@test -n "$(FROM)" -a -n "$(APP)" -a -n "$(NAME)" || { echo "Give the client project, its app and the module name: make extract FROM=../acme APP=crm NAME=acme_crm (docs/agency.md)"; exit 2; }
+	@$(BIN)/python -m extract --from "$(FROM)" --app "$(APP)" --name "$(NAME)" --description "$(DESCRIPTION)"
 
 docs: venv ## Build the documentation site into ./site (strict)
 	$(BIN)/mkdocs build --strict

@@ -1,0 +1,96 @@
+"""Refusals checked before anything is written: the module name and the app label.
+
+NAME becomes a folder, a Python package (`quickscale_modules.<name>`) and a value users
+store in `.copier-answers.yml`, so it follows the rules of project_slug (copier.yml) and is
+never reused: a choice is never removed or renamed. The label is kept from the client, so
+it must not collide with the label of any app a project can have next to the module.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import yaml
+
+from extract.errors import Refused
+
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+# Labels of the apps every project, or a module's third-party apps, install.
+DJANGO_LABELS = {"admin", "auth", "contenttypes", "sessions", "messages", "staticfiles", "humanize"}
+
+
+def check_template(template: Path) -> None:
+    if not (template / "copier.yml").is_file() or not (template / "modules").is_dir():
+        raise Refused(f"{template} is not a QuickScale template repository (no copier.yml and "
+                      "modules/): run make extract in it, or pass --template.")  # fmt: skip
+
+
+def check_name(template: Path, name: str) -> None:
+    if not NAME.match(name or ""):
+        raise Refused(f'NAME="{name}" is not a valid module name: use lowercase letters, '
+                      'digits and underscores, starting with a letter, for example '
+                      'NAME=acme_crm.')  # fmt: skip
+    reserved_file = template / "extensions" / "reserved_names.yml"
+    reserved = yaml.safe_load(reserved_file.read_text()) if reserved_file.is_file() else {}
+    if name in (reserved.get("keywords") or []):
+        raise Refused(f'NAME="{name}" is a Python keyword: choose another, like {name}_app.')
+    if name in (reserved.get("project") or []) or name in (reserved.get("stdlib") or []):
+        raise Refused(f'NAME="{name}" is reserved (Python standard library, Django or a '
+                      f'package projects use): choose another, like {name}_app.')  # fmt: skip
+    if (template / "modules" / name).exists():
+        raise Refused(f'modules/{name}/ exists already: choose another NAME (a module is '
+                      'never replaced by extract).')  # fmt: skip
+    config = yaml.safe_load((template / "copier.yml").read_text())
+    choices = (config.get("modules") or {}).get("choices") or []
+    values = choices.values() if isinstance(choices, dict) else choices
+    if name in values:
+        raise Refused(f'"{name}" is already a choice of the modules question in copier.yml: '
+                      "choose another NAME.")  # fmt: skip
+    if (template / "docs" / "modules" / f"{name}.md").exists():
+        raise Refused(f"docs/modules/{name}.md exists already: choose another NAME.")
+
+
+def app_label(folder: Path) -> str | None:
+    """The label of the AppConfig in folder/apps.py: `label`, else the last part of `name`."""
+    path = folder / "apps.py"
+    if not path.is_file():
+        return None
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ClassDef):
+            values = {
+                t.id: s.value.value
+                for s in node.body
+                if isinstance(s, ast.Assign) and isinstance(s.value, ast.Constant)
+                for t in s.targets
+                if isinstance(t, ast.Name)
+            }
+            if "name" in values:
+                return values.get("label") or str(values["name"]).rsplit(".", 1)[-1]
+    return None
+
+
+def taken_labels(template: Path) -> dict[str, str]:
+    """label -> who has it, for every app a project of this template may install."""
+    taken = {label: "Django" for label in DJANGO_LABELS}
+    taken["quickscale_core"] = "the core"
+    for kind in ("modules", "themes"):
+        for folder in sorted((template / kind).iterdir()):
+            label = app_label(folder) if folder.is_dir() else None
+            if label:
+                taken[label] = f"{kind}/{folder.name}"
+            manifest = folder / "module.yml"
+            if manifest.is_file():
+                for entry in yaml.safe_load(manifest.read_text()).get("apps") or []:
+                    taken.setdefault(entry.rsplit(".", 1)[-1], f"{entry} ({kind}/{folder.name})")
+    return taken
+
+
+def check_label(template: Path, label: str) -> None:
+    owner = taken_labels(template).get(label)
+    if owner:
+        raise Refused(f'The app\'s label "{label}" is the label of {owner}: a project with both '
+                      "could not start. Set another `label` in the client's AppConfig and "
+                      "migrate its tables first (Django cannot rename a label in place), "
+                      "then extract.")  # fmt: skip
