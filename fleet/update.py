@@ -398,7 +398,7 @@ class ProjectUpdate:
             base = self.project.branch
             raise Stop(
                 CONFLICTS,
-                f"in your checkout: `git fetch && git switch -c {branch} origin/{base} && make "
+                f"In your checkout: `git fetch && git switch -c {branch} origin/{base} && make "
                 f'update ARGS="--vcs-ref {target}"`, resolve the files, `make test`, commit, '
                 f"`git push -u origin {branch}`. The next fleet-update checks that branch.",
             )
