@@ -283,7 +283,9 @@ class Promotion:
                     n=1,
                 )
                 print("".join("      " + line for line in diff).rstrip())
-            elif plan.deleted or got == plan.change.new:
+            elif plan.deleted:
+                print(f"  identical  {name} (no longer rendered, as the client deleted it)")
+            elif got == plan.change.new:
                 print(f"  identical  {name} (byte for byte the client's file)")
             else:
                 refused = any(o.reason for o in plan.outcomes)
