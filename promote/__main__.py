@@ -114,6 +114,11 @@ class Promotion:
                 f"The branch {self.branch} exists already: delete it "
                 f"(git branch -D {self.branch}) or promote another revision."
             )
+        if not self.dry_run and gitops.branch_exists(self.template, "promote"):
+            raise GitError(
+                "The template has a branch named 'promote', so git cannot create "
+                f"{self.branch}: rename it (git branch -m promote <new name>) and run again."
+            )
         commits = len(client.subjects)
         print(
             f"Promoting {client.name}@{client.short} ({commits} commit(s): "

@@ -118,6 +118,11 @@ def test_module_fix_is_promoted_and_delivered_by_make_update(
     assert STRIPE_ID + DOCSTRING in (bravo / SERVICES).read_text()
     assert "_commit: v0.4.0" in (bravo / ".copier-answers.yml").read_text()
     assert "Bravo Corp" in (bravo / BASE).read_text()
+    # The client the fix came from takes the same release: both sides made the same change.
+    make_update(acme, project_python)
+    assert (acme / SERVICES).read_text().count(DOCSTRING) == 1
+    assert "_commit: v0.4.0" in (acme / ".copier-answers.yml").read_text()
+    commit_all(acme, "Update QuickScale to v0.4.0")
 
 
 def test_rendered_settings_fix_is_reversed_to_the_templates_expressions(template, acme, tmp_path):
