@@ -9,7 +9,7 @@ DEMO ?= demo
 PORT ?= 8000
 
 .PHONY: help venv demo test test-render test-fast test-project test-update test-e2e test-react lint bench \
-	bench-copier bench-first-run bench-queries bench-http bench-frontend fleet-status fleet-update extract docs docs-serve shipped clean
+	bench-copier bench-first-run bench-queries bench-http bench-frontend fleet-status fleet-update extract promote docs docs-serve shipped clean
 
 help: ## List the commands
 	@grep -hE '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -51,8 +51,8 @@ test-react: venv ## The React frontend's tests of every tier (needs Node 20.19+ 
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -k react $(ARGS)
 
 lint: venv ## Lint the template's own Python (tests, benchmarks, modules/*/settings.py)
-	$(BIN)/ruff check tests benchmarks fleet extract
-	$(BIN)/ruff format --check tests benchmarks fleet extract
+	$(BIN)/ruff check tests benchmarks fleet extract promote
+	$(BIN)/ruff format --check tests benchmarks fleet extract promote
 # Module settings, with the generated project's ruff rules (no project rendered).
 	$(BIN)/pytest -q -p no:cacheprovider tests/render/test_module_settings.py -k "not verbatim"
 
@@ -89,6 +89,12 @@ fleet-update: venv ## Update FLEET=fleet.yml's projects on branches [VERSION= RI
 extract: venv ## Turn APP= of client project FROM= into modules/NAME= [DESCRIPTION=]
 	@test -n "$(FROM)" -a -n "$(APP)" -a -n "$(NAME)" || { echo "Give the client project, its app and the module name: make extract FROM=../acme APP=crm NAME=acme_crm (docs/agency.md)"; exit 2; }
 	@$(BIN)/python -m extract --from "$(FROM)" --app "$(APP)" --name "$(NAME)" --description "$(DESCRIPTION)"
+
+# Promote a client's fix into the template (docs/agency.md): FROM=client repo, REV=commit or A..B.
+promote: venv ## Promote FROM=client REV=commit's template-owned changes to a branch [DRY_RUN=1 TESTS=0]
+	@test -n "$(FROM)" -a -n "$(REV)" || { echo "Give the client and the fix: make promote FROM=../acme REV=abc1234 (docs/agency.md)"; exit 2; }
+	@$(BIN)/python -m promote --from "$(FROM)" --rev "$(REV)" --template "$(or $(TEMPLATE),$(CURDIR))" \
+		--dry-run "$(DRY_RUN)" --tests "$(or $(TESTS),1)"
 
 docs: venv ## Build the documentation site into ./site (strict)
 	$(BIN)/mkdocs build --strict
