@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import fcntl
 import re
+import signal
 import sys
 import threading
 import time
@@ -72,8 +73,15 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def interrupted(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    # A cancelled CI job or a closed terminal stops the running commands as Ctrl-C does.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, interrupted)
     try:
         jobs = int(args.jobs)
         if not 1 <= jobs <= 64:

@@ -55,7 +55,7 @@ class Project:
         """The checkout on this machine when `repo` is a path (None for URLs)."""
         if is_url(self.repo):
             return None
-        return Path(self.repo).expanduser()
+        return Path(self.repo)
 
 
 @dataclass
@@ -134,7 +134,7 @@ def load(path: Path, workdir: Path | None = None) -> Fleet:
                 f"a project knows {', '.join(sorted(PROJECT_KEYS))}."
             )
         name, repo = item.get("name"), item.get("repo")
-        if not isinstance(name, str) or not NAME.match(name):
+        if not isinstance(name, str) or not NAME.fullmatch(name):
             raise FleetFileError(
                 f"{where}: `name` must be letters, digits, '.', '_' or '-' (it names a folder), "
                 f"got {name!r}."
@@ -149,9 +149,13 @@ def load(path: Path, workdir: Path | None = None) -> Fleet:
         branch = item.get("branch", DEFAULT_BRANCH)
         ring = item.get("ring", DEFAULT_RING)
         for key, value in (("branch", branch), ("ring", ring)):
-            if not isinstance(value, str) or not NAME.match(value.replace("/", "-")):
+            if not isinstance(value, str) or not NAME.fullmatch(value.replace("/", "-")):
                 raise FleetFileError(f"{where} ({name}): `{key}` {value!r} is not a valid name.")
         repo = repo.strip()
+        if repo.startswith("-"):
+            raise FleetFileError(f"{where} ({name}): `repo` may not start with '-'.")
+        if repo.startswith("~"):
+            repo = str(Path(repo).expanduser())
         # A relative path is relative to the fleet file, wherever make runs.
         if not is_url(repo) and not Path(repo).expanduser().is_absolute():
             repo = str((path.parent / repo).resolve())
@@ -166,13 +170,14 @@ def load(path: Path, workdir: Path | None = None) -> Fleet:
         )
     if not projects:
         raise FleetFileError(f"{path}: `projects:` is empty; add at least one project.")
-    seen_repos: dict[tuple[str, str], str] = {}
+    seen_repos: dict[str, str] = {}
     for project in projects:
-        key = (project.repo.rstrip("/").removesuffix(".git"), project.branch)
+        key = project.repo.rstrip("/").removesuffix(".git")
         if key in seen_repos:
             raise FleetFileError(
-                f"{path}: {seen_repos[key]} and {project.name} are the same repository and "
-                "branch; list it once (two runs on one branch would fight over it)."
+                f"{path}: {seen_repos[key]} and {project.name} are the same repository; list "
+                "it once (its update branch quickscale/update-<version> can start from one "
+                "branch only)."
             )
         seen_repos[key] = project.name
     rings = _rings(data.get("rings"), projects, path)
@@ -181,10 +186,17 @@ def load(path: Path, workdir: Path | None = None) -> Fleet:
         if configured is not None and not isinstance(configured, str):
             raise FleetFileError(f"{path}: `workdir` must be a path.")
         workdir = (
-            (path.parent / configured).resolve()
+            (path.parent / Path(configured).expanduser()).resolve()
             if configured
             else Path.cwd() / ".fleet" / path.stem / "work"
         )
+    for project in projects:
+        local = project.local_path
+        if local is not None and local.resolve().is_relative_to(workdir):
+            raise FleetFileError(
+                f"{path} ({project.name}): the repository {local} is inside the work folder "
+                f"{workdir}, which the fleet resets: keep checkouts elsewhere."
+            )
     reports = Path.cwd() / ".fleet" / path.stem
     return Fleet(path=path, projects=projects, rings=rings, workdir=workdir, reports=reports)
 

@@ -11,6 +11,8 @@ import yaml
 from packaging.version import InvalidVersion, Version
 
 ANSWERS_FILE = ".copier-answers.yml"
+# What the files were really generated from (the project's make update compares them).
+APPLIED_FILE = "quickscale_core/applied_answers.yml"
 # Copier's shortcuts for template sources (copier's vcs module).
 SHORTCUTS = {"gh:": "https://github.com/", "gl:": "https://gitlab.com/"}
 # `git describe --tags` as Copier records a commit past a tag: v1.2.0-3-gabc1234.
@@ -26,12 +28,14 @@ class GitError(Exception):
     """A git command failed; the message is git's own first lines."""
 
 
-def git(*args: str, cwd: Path | None = None, check: bool = True, timeout: int = 600) -> str:
+def git(*args: str, cwd: Path | None = None, check: bool = True, timeout: int = 600,
+        input: str | None = None) -> str:  # fmt: skip
     result = subprocess.run(  # noqa: S603
         ["git", *args],  # noqa: S607 - the user's git
         cwd=cwd,
         capture_output=True,
         text=True,
+        input=input,
         env={**os.environ, **ENV},
         timeout=timeout,
         check=False,
@@ -42,14 +46,26 @@ def git(*args: str, cwd: Path | None = None, check: bool = True, timeout: int = 
     return result.stdout
 
 
+# Written into .git of every clone the fleet makes: the fleet resets and cleans its clones,
+# so it must never take a person's checkout for one (a WORKDIR pointing at checkouts).
+OWN_CLONE = "quickscale-fleet-clone"
+
+
 def sync_clone(repo: str, folder: Path) -> None:
     """Clone `repo` into the work folder, or fetch it again (every branch, pruned)."""
-    if (folder / ".git").is_dir():
+    if folder.exists() or folder.is_symlink():
+        if not (folder / ".git" / OWN_CLONE).is_file():
+            raise GitError(
+                f"{folder} exists but is not a clone the fleet made: it never resets a folder "
+                "it did not create. Point WORKDIR (or the fleet file's workdir) at a folder of "
+                "the fleet's own."
+            )
         git("remote", "set-url", "origin", repo, cwd=folder)
         git("fetch", "--quiet", "--prune", "--force", "origin", cwd=folder)
         return
     folder.parent.mkdir(parents=True, exist_ok=True)
-    git("clone", "--quiet", "--no-checkout", repo, str(folder))
+    git("clone", "--quiet", "--no-checkout", "--", repo, str(folder))
+    (folder / ".git" / OWN_CLONE).write_text(f"{repo}\n", encoding="utf-8")
 
 
 def rev(folder: Path, ref: str) -> str | None:
@@ -57,16 +73,16 @@ def rev(folder: Path, ref: str) -> str | None:
     return out.strip() or None
 
 
-def read_answers(folder: Path, ref: str) -> dict:
-    text = git("show", f"{ref}:{ANSWERS_FILE}", cwd=folder, check=False)
+def read_answers(folder: Path, ref: str, path: str = ANSWERS_FILE) -> dict:
+    text = git("show", f"{ref}:{path}", cwd=folder, check=False)
     if not text:
-        raise GitError(f"{ref} has no {ANSWERS_FILE}: is this a QuickScale project?")
+        raise GitError(f"it has no {path}: is this a QuickScale project?")
     try:
         answers = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise GitError(f"{ANSWERS_FILE} on {ref} is not valid YAML") from exc
+        raise GitError(f"{path} is not valid YAML") from exc
     if not isinstance(answers, dict):
-        raise GitError(f"{ANSWERS_FILE} on {ref} is not a mapping")
+        raise GitError(f"{path} is not a mapping of answers")
     return answers
 
 

@@ -32,6 +32,11 @@ def ring_progress(fleet: Fleet, selected: list[Project], results: list[Result]) 
     return rings
 
 
+def cell_text(text: str) -> str:
+    """One Markdown table cell: no pipes or newlines; HTML shown as text."""
+    return " ".join(text.split()).replace("|", "\\|").replace("<", "&lt;")
+
+
 def details(result: Result) -> str:
     if result.status == "conflicts":
         return "conflicts in " + ", ".join(f"`{f}`" for f in result.files)
@@ -62,7 +67,8 @@ def markdown(fleet: Fleet, meta: dict, rings: dict, results: list[Result]) -> st
     for r in results:
         version = f"{r.from_version or '?'} → {r.to_version or '?'}"
         branch = f"`{r.branch}`{' (pushed)' if r.pushed else ''}" if r.branch and r.commit else "-"
-        cell = details(r).replace("|", "\\|").replace("\n", " ")
+        cell = cell_text(details(r))
+        version = cell_text(version)
         row = [r.name, r.ring, f"**{r.status}**", version, branch, cell, f"{r.seconds:.0f} s"]
         lines.append("| " + " | ".join(row) + " |")
     lines += ["", "## Rings", ""]
@@ -111,7 +117,7 @@ def write(
         "ring_progress": rings,
         "projects": [asdict(r) for r in results],
     }
-    data = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    data = json.dumps(payload, indent=2, ensure_ascii=False, default=str) + "\n"
     # The latest run, and every run kept in history/ (a canary run's report stays readable
     # after the next run).
     history = fleet.reports / "history"

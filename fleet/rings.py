@@ -1,16 +1,20 @@
 """Rollout order: `RING=all` starts only when the rings before it have the release.
 
 A ring before the chosen one is finished for a release when each of its projects either
-has the release on its branch (merged) or an update branch for it whose checks passed
-(pushed, or in the fleet's work clone from a run without PUSH=1). FORCE=1 skips this.
+has the release on its branch (merged) or an update branch for it whose tip passed the
+checks (pushed, or in the fleet's work clone from a run without PUSH=1): the fleet's own
+commit records that, and for a person's commit on the branch (a resolved conflict) a
+report of this fleet does. FORCE=1 skips this.
 """
 
 from __future__ import annotations
 
+import json
+
 from fleet import gitops
 from fleet.config import Fleet
 from fleet.status import UPDATE_BRANCH, TemplateReleases
-from fleet.update import TRAILER_CHECKS
+from fleet.update import DONE, TRAILER_CHECKS, TRAILER_TREE, TRAILER_UPDATE
 
 
 def earlier_rings(fleet: Fleet, chosen: list[str]) -> list[str]:
@@ -48,8 +52,33 @@ def unfinished(fleet: Fleet, chosen: list[str], version: str | None,
         if not tip:
             problems.append(f"{where}: no update to {target} yet")
             continue
-        fmt = f"--format=%(trailers:key={TRAILER_CHECKS},valueonly)"
-        checks = gitops.git("log", "-1", fmt, tip, cwd=folder).strip()
-        if checks.startswith("failed"):
-            problems.append(f"{where}: its checks fail on {branch}")
+        if not checked(fleet, project.name, folder, tip, target):
+            problems.append(
+                f"{where}: {branch} is not checked and passing (run fleet-update "
+                f"RING={project.ring}; the report says what it needs)"
+            )
     return problems
+
+
+def checked(fleet: Fleet, name: str, folder, tip: str, target: str) -> bool:
+    """The branch tip passed the checks: the fleet's own commit says so, or a report of
+    this fleet says the tip (a person's commit, say) was checked and passed."""
+    fmt = (
+        f"%T%x1f%(trailers:key={TRAILER_UPDATE},valueonly)%x1f"
+        f"%(trailers:key={TRAILER_TREE},valueonly)%x1f%(trailers:key={TRAILER_CHECKS},valueonly)"
+    )
+    tree, version, recorded, checks = (
+        part.strip()
+        for part in gitops.git("log", "-1", f"--format={fmt}", tip, cwd=folder).split("\x1f")
+    )
+    if version == target and recorded == tree:
+        return checks == "passed"
+    for report in sorted((fleet.reports / "history").glob("*-report.json"), reverse=True):
+        try:
+            rows = json.loads(report.read_text(encoding="utf-8"))["projects"]
+        except (OSError, ValueError, KeyError):
+            continue
+        for row in rows:
+            if row.get("name") == name and row.get("commit") == tip:
+                return row.get("status") in DONE
+    return False

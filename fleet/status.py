@@ -89,8 +89,8 @@ def stand(fleet: Fleet, project: Project, releases: TemplateReleases) -> Standin
     standing.version = str(answers.get("_commit") or "") or None
     modules = answers.get("modules") or []
     standing.modules = [str(m) for m in modules] if isinstance(modules, list) else [str(modules)]
-    standing.theme = answers.get("theme")
-    standing.frontend = answers.get("frontend")
+    standing.theme = str(answers["theme"]) if answers.get("theme") else None
+    standing.frontend = str(answers["frontend"]) if answers.get("frontend") else None
     standing.pending = pending_branches(folder, standing.version or "")
     src = str(answers.get("_src_path") or "")
     why = gitops.unusable_src_path(src)
@@ -167,4 +167,6 @@ def table(standings: list[Standing]) -> str:
 
 
 def as_json(standings: list[Standing]) -> str:
-    return json.dumps([{**asdict(s), "state": s.state} for s in standings], indent=2)
+    rows = [{**asdict(s), "state": s.state} for s in standings]
+    # Answers are YAML: a value may be a date or a number; print it as text.
+    return json.dumps(rows, indent=2, default=str)

@@ -34,6 +34,10 @@ LOCK_FILES = ("uv.lock", "package-lock.json")
 TRAILER_UPDATE, TRAILER_CHECKS = "QuickScale-Update", "QuickScale-Checks"
 # Failing tests that failed on the branch's base too: not the update's doing.
 TRAILER_BEFORE = "QuickScale-Failing-Before"
+# The tree the fleet committed: a commit whose tree differs was changed by a person.
+TRAILER_TREE = "QuickScale-Tree"
+# A failing check's name in the report and trailer, cut to one short line.
+NAME_LIMIT = 200
 CHECK_TIMEOUT = 3600
 # Failing tests named in the commit trailer; the report lists them all.
 MAX_NAMED = 20
@@ -152,6 +156,12 @@ def stop_running() -> int:
     return len(pids)
 
 
+def one_line(text: str) -> str:
+    """Trailers and table cells hold one line; names and outputs may hold many."""
+    flat = " ".join(text.split()).replace(";", ",")
+    return flat if len(flat) <= NAME_LIMIT else flat[: NAME_LIMIT - 1] + "…"
+
+
 def join_names(names: list[str]) -> str:
     shown = "; ".join(names[:MAX_NAMED])
     return shown + (f"; and {len(names) - MAX_NAMED} more" if len(names) > MAX_NAMED else "")
@@ -212,8 +222,12 @@ class ProjectUpdate:
         main = gitops.rev(self.folder, f"origin/{project.branch}")
         if not main:
             raise Stop(ERROR, f"{project.repo} has no branch {project.branch!r}")
-        answers = gitops.read_answers(self.folder, main)
+        try:
+            answers = gitops.read_answers(self.folder, main)
+        except gitops.GitError as exc:
+            raise Stop(REFUSED, f"{project.branch}: {exc}") from exc
         result.from_version = str(answers.get("_commit") or "") or None
+        self.refuse_edited_commit(main, result.from_version)
         target = self.target(answers)
         result.to_version = target
         behind = gitops.is_behind(result.from_version or "", target)
@@ -230,6 +244,22 @@ class ProjectUpdate:
         if existing and self.reuse(existing, main, target):
             return
         self.build(main, target, branch, existing)
+
+    def refuse_edited_commit(self, main: str, version: str | None) -> None:
+        """`_commit` edited by hand (the files are older): make update refuses it too, and
+        the fleet would otherwise call the project up to date."""
+        try:
+            applied = gitops.read_answers(self.folder, main, gitops.APPLIED_FILE)
+        except gitops.GitError:
+            return  # projects from before applied_answers.yml existed
+        recorded = str(applied.get("_commit") or "")
+        if recorded and recorded != version:
+            raise Stop(
+                REFUSED,
+                f"`_commit` in .copier-answers.yml on {self.project.branch} says {version}, but "
+                f"the files come from {recorded} ({gitops.APPLIED_FILE}): put `_commit: "
+                f"{recorded}` back and commit; the fleet then updates it.",
+            )
 
     def refuse_dirty_checkout(self) -> None:
         """A local checkout with uncommitted work: the update branch would be built without
@@ -279,13 +309,20 @@ class ProjectUpdate:
     def fleet_commits(self, main: str, tip: str) -> list[tuple[str, str]]:
         """(sha, version) of each commit on the branch after main; version '' when a person
         made it."""
-        fmt = f"%H%x1f%(trailers:key={TRAILER_UPDATE},valueonly,separator=%x2c)%x1e"
+        fmt = (
+            f"%H%x1f%T%x1f%(trailers:key={TRAILER_UPDATE},valueonly,separator=%x2c)"
+            f"%x1f%(trailers:key={TRAILER_TREE},valueonly,separator=%x2c)%x1e"
+        )
         out = gitops.git("log", f"--format={fmt}", f"{main}..{tip}", cwd=self.folder)
         commits = []
         for record in out.split("\x1e"):
             if record.strip():
-                sha, _, version = record.strip().partition("\x1f")
-                commits.append((sha, version.strip()))
+                sha, tree, version, recorded = (
+                    part.strip() for part in record.strip().split("\x1f")
+                )
+                # An amended or rebased fleet commit keeps its trailers but not its tree: it
+                # is a person's commit now, never to be rebuilt over.
+                commits.append((sha, version if recorded == tree else ""))
         return commits
 
     def reuse(self, tip: str, main: str, target: str) -> bool:
@@ -391,11 +428,19 @@ class ProjectUpdate:
         if update.returncode not in (0, EXIT_CONFLICTS):
             self.checkout(main)
             raise Stop(ERROR, f"make update exited {update.returncode}: {tail(output)}")
-        conflicted = self.conflicted_files() or self.kept_files(output)
-        if conflicted or update.returncode == EXIT_CONFLICTS:
-            result.files = conflicted
+        markers, kept = self.conflicted_files(), self.kept_files(output)
+        if markers or kept or update.returncode == EXIT_CONFLICTS:
+            result.files = markers or kept
             self.checkout(main)
             base = self.project.branch
+            if kept and not markers:
+                raise Stop(
+                    CONFLICTS,
+                    "the release deletes files this project changed, so make update kept "
+                    f'them: in your checkout run `make update ARGS="--vcs-ref {target}"` on '
+                    f"a branch {branch}, decide for each listed file whether to delete it (the "
+                    "CHANGELOG says why it went), commit and push the branch.",
+                )
             raise Stop(
                 CONFLICTS,
                 f"In your checkout: `git fetch && git switch -c {branch} origin/{base} && make "
@@ -406,9 +451,8 @@ class ProjectUpdate:
             raise Stop(
                 ERROR, f"make update changed nothing, yet {result.from_version} is not {target}"
             )
-        message = self.message(main, target, checks="pending")
         gitops.git("add", "-A", cwd=self.folder)
-        self.commit(["commit", "-q", "--no-verify", "-m", message])
+        self.commit(main, target, "pending")
         failures = self.checks()
         # `make test` refreshes lock files after a dependency change (uv sync, npm install):
         # they belong to the update, as they would in `git commit -a` after a manual one.
@@ -433,15 +477,19 @@ class ProjectUpdate:
         """The update commit's message: CHANGELOG excerpt and the checks' outcome."""
         outcome = "passed" if not failures else "failed: " + join_names(failures)
         before = join_names(self.result.preexisting) if self.result.preexisting else ""
-        message = self.message(main, target, outcome, before)
-        self.commit(["commit", "-q", "--no-verify", "--amend", "-m", message])
+        self.commit(main, target, outcome, before, amend=True)
 
     def conflicted_files(self) -> list[str]:
         """Files with conflict markers or .rej leftovers, found by reading them."""
-        out = gitops.git("status", "--porcelain", "--untracked-files=all", cwd=self.folder)
+        out = gitops.git("status", "--porcelain", "-z", "--untracked-files=all", cwd=self.folder)
         found = set()
-        for line in out.splitlines():
-            path = line[3:].split(" -> ")[-1].strip('"')
+        entries = iter(out.split("\0"))
+        for entry in entries:
+            if len(entry) < 4:
+                continue
+            path = entry[3:]
+            if entry[0] in "RC":
+                next(entries, None)  # a rename's source path follows its target
             full = self.folder / path
             if path.endswith(".rej"):
                 found.add(path)
@@ -476,7 +524,7 @@ class ProjectUpdate:
             output = outcome.stdout + outcome.stderr
             names = PYTEST_FAILURE.findall(output)
             failures += names or [f"{command} (exit {outcome.returncode}): {tail(output, 1)}"]
-        return list(dict.fromkeys(failures))
+        return list(dict.fromkeys(one_line(name) for name in failures))
 
     def message(self, main: str, target: str, checks: str, before: str = "") -> str:
         added = [
@@ -491,20 +539,18 @@ class ProjectUpdate:
             + (f"{TRAILER_BEFORE}: {before}\n" if before else "")
         )
 
-    def commit(self, args: list[str]) -> None:
+    def commit(self, main: str, target: str, checks: str, before: str = "",
+               amend: bool = False) -> None:  # fmt: skip
+        """Commit what is staged, the message on stdin (failure output can be long)."""
+        tree = gitops.git("write-tree", cwd=self.folder).strip()
+        message = self.message(main, target, checks, before) + f"{TRAILER_TREE}: {tree}\n"
         name = gitops.git("config", "user.name", cwd=self.folder, check=False).strip()
         email = gitops.git("config", "user.email", cwd=self.folder, check=False).strip()
-        identity = (
-            []
-            if name and email
-            else [
-                "-c",
-                f"user.name={FALLBACK_IDENTITY[0]}",
-                "-c",
-                f"user.email={FALLBACK_IDENTITY[1]}",
-            ]
-        )
-        gitops.git(*identity, *args, cwd=self.folder)
+        identity = [] if name and email else [
+            "-c", f"user.name={FALLBACK_IDENTITY[0]}", "-c", f"user.email={FALLBACK_IDENTITY[1]}",
+        ]  # fmt: skip
+        args = ["commit", "-q", "--no-verify", *(["--amend"] if amend else []), "-F", "-"]
+        gitops.git(*identity, *args, cwd=self.folder, input=message)
 
     def push(self, branch: str) -> None:
         if not self.options.push:
