@@ -316,9 +316,10 @@ class ProjectUpdate:
         out = gitops.git("log", f"--format={fmt}", f"{main}..{tip}", cwd=self.folder)
         commits = []
         for record in out.split("\x1e"):
-            if record.strip():
+            # Not str.strip(): Python counts the \x1f separator as whitespace.
+            if record.strip("\n "):
                 sha, tree, version, recorded = (
-                    part.strip() for part in record.strip().split("\x1f")
+                    part.strip() for part in record.strip("\n ").split("\x1f")
                 )
                 # An amended or rebased fleet commit keeps its trailers but not its tree: it
                 # is a person's commit now, never to be rebuilt over.

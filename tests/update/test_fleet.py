@@ -317,6 +317,19 @@ def test_fleet_update_rebuilds_a_stale_branch_but_never_rewrites_a_persons_commi
     assert row["status"] == "refused" and "commit(s) of yours" in row["reason"], row
     assert branches(acme)[BRANCH] == reviewed
 
+    # The same fix folded into the fleet's commit (amend, force-push) is still the person's:
+    # its trailers survived, its tree did not.
+    git(work, "switch", "-q", BRANCH)
+    git(work, "reset", "-q", "--soft", "HEAD~1")
+    git(work, "commit", "-q", "--amend", "--no-edit")
+    git(work, "push", "-q", "--force", "origin", BRANCH)
+    amended = branches(acme)[BRANCH]
+    again = make(fleet, "fleet-update", RING="canary", PUSH="1")
+    row = report(fleet)["acme"]
+    assert row["status"] == "refused" and "commit(s) of yours" in row["reason"], (row, again.stdout)
+    assert branches(acme)[BRANCH] == amended
+    assert "Checked the update by hand." in git(acme, "show", f"{BRANCH}:NOTES.md")
+
 
 def test_a_bad_fleet_file_is_refused_before_anything_runs(tmp_path):
     bad = tmp_path / "fleet.yml"
@@ -340,6 +353,19 @@ def test_a_bad_fleet_file_is_refused_before_anything_runs(tmp_path):
     assert first.returncode == 1 and "acme: " in first.stdout  # unreachable, as it should be
     second = run([*status, "b/clients.yml"], tmp_path, env, check=False)
     assert second.returncode == 2 and "belongs to the fleet file" in second.stderr
+
+    # A work folder that holds a person's checkout is never reset or cleaned.
+    checkout = tmp_path / "work" / "acme"
+    checkout.mkdir(parents=True)
+    git(checkout, "init", "-q", "-b", "main")
+    (checkout / "draft.txt").write_text("unsaved work\n")
+    bad.write_text(f"projects:\n  - {{name: acme, repo: {tmp_path / 'a-acme.git'}}}\n")
+    taken = run([*status, bad, "--workdir", tmp_path / "work"], tmp_path, env, check=False)
+    assert "is not a clone the fleet made" in taken.stdout, taken.stdout
+    assert (checkout / "draft.txt").read_text() == "unsaved work\n"
+    bad.write_text(f"projects:\n  - {{name: acme, repo: {checkout}}}\n")
+    inside = run([*status, bad, "--workdir", tmp_path / "work"], tmp_path, env, check=False)
+    assert inside.returncode == 2 and "inside the work folder" in inside.stderr
 
     mistakes = {
         "projects:\n  - {name: a, repo: x}\n  - {name: b, repo: x/}\n": "same repository",
@@ -367,6 +393,23 @@ def test_a_version_that_is_not_a_release_or_a_busy_workdir_is_refused(fleet):
     assert early.returncode == 2
     assert "acme (canary): no update to v0.2.0 yet" in early.stderr, early.stderr
     assert "FORCE=1" in early.stderr
+
+    # `_commit` raised by hand over older files: refused, as make update refuses it.
+    edited = fleet["root"] / "edited"
+    git(fleet["root"], "clone", "-q", str(fleet["remote"]["failing"]), str(edited))
+    answers = edited / ".copier-answers.yml"
+    answers.write_text(answers.read_text().replace("_commit: v0.1.0", "_commit: v0.3.0"))
+    commit_all(edited, "Bump the version by hand")
+    lone = fleet["root"] / "edited.yml"
+    lone.write_text(f"projects:\n  - {{name: edited, repo: {edited}}}\n")
+    env = {**fleet["env"], "PYTHONPATH": str(REPO)}
+    cmd = [sys.executable, "-m", "fleet", "update", "--fleet", lone]
+    result = run(
+        [*cmd, "--reports", fleet["root"] / "edited-reports"], fleet["root"], env, check=False
+    )
+    row = json.loads((fleet["root"] / "edited-reports/report.json").read_text())["projects"][0]
+    assert result.returncode == 1 and row["status"] == "refused", row
+    assert "put `_commit: v0.1.0` back" in row["reason"]
 
     workdir = fleet["root"] / "work"
     with (workdir / ".lock").open("w") as held:
