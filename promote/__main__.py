@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -96,11 +97,28 @@ def main(argv: list[str] | None = None) -> int:
                 f"The template repository has uncommitted changes ({', '.join(dirty[:5])}): "
                 "commit them or run `git stash`, then make promote again."
             )
+        interrupt_on_signals()
         with tempfile.TemporaryDirectory(prefix="promote-") as tmp:
             return Promotion(template, args, Path(tmp)).run()
     except GitError as exc:
         print(f"promote: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("promote: interrupted; the temporary worktree was removed.", file=sys.stderr)
+        return 130
+
+
+def interrupt_on_signals() -> None:
+    """SIGTERM and SIGHUP (a closed terminal, a killed CI job) end the run like Ctrl-C, so
+    the `finally` that removes the temporary worktree runs: a worktree left registered
+    keeps the branch checked out, and `git branch -D` then refuses."""
+
+    def interrupt(signum, _frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
 
 
 class Promotion:
@@ -111,13 +129,22 @@ class Promotion:
         if not folder.exists():
             folder = tmp / "client"
             print(f"Cloning {args.source} ...", flush=True)
-            gitops.git("clone", "--quiet", "--no-checkout", args.source, str(folder))
+            gitops.git("clone", "--quiet", "--no-checkout", "--", args.source, str(folder))
         self.client = gitops.resolve(folder.resolve(), args.source, args.rev)
         self.head = gitops.git("rev-parse", "HEAD", cwd=template).strip()
         self.branch = f"promote/{self.client.name}-{self.client.short}"
 
     def run(self) -> int:
         client = self.client
+        if not self.dry_run:  # forget worktrees whose folder is gone (a killed run)
+            gitops.git("worktree", "prune", cwd=self.template, check=False)
+        stale = gitops.worktree_of(self.template, self.branch)
+        if not self.dry_run and stale:
+            raise GitError(
+                f"The branch {self.branch} exists and is checked out in the worktree {stale} "
+                "(left by an interrupted run): git worktree remove --force "
+                f"{stale} && git branch -D {self.branch}, then run again."
+            )
         if not self.dry_run and gitops.branch_exists(self.template, self.branch):
             raise GitError(
                 f"The branch {self.branch} exists already: delete it "

@@ -208,3 +208,15 @@ def is_dirty(repo: Path) -> list[str]:
 def branch_exists(repo: Path, branch: str) -> bool:
     out = git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", cwd=repo, check=False)
     return bool(out.strip())
+
+
+def worktree_of(repo: Path, branch: str) -> str | None:
+    """The folder of another worktree that has `branch` checked out, or None."""
+    out = git("worktree", "list", "--porcelain", cwd=repo, check=False)
+    folder = None
+    for line in out.splitlines():
+        if line.startswith("worktree "):
+            folder = line.removeprefix("worktree ")
+        elif line == f"branch refs/heads/{branch}" and folder and Path(folder) != repo:
+            return folder
+    return None

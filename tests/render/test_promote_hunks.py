@@ -74,3 +74,18 @@ def test_distinctive():
         True
     ] * 4
     assert not any(hunks.distinctive(v) for v in ("data", "ab", "A1", "Acme"))
+
+
+def test_a_branch_left_checked_out_by_a_killed_run_is_found(tmp_path):
+    """A killed run's worktree keeps its branch checked out; promote names it to remove."""
+    from promote.gitops import git, worktree_of
+
+    repo = tmp_path / "repo"
+    git("init", "-q", "-b", "main", str(repo))
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "--allow-empty", "-m", "x",
+        cwd=repo)  # fmt: skip
+    assert worktree_of(repo, "promote/acme-1234567") is None
+    stale = tmp_path / "promote-x" / "worktree"
+    git("worktree", "add", "-q", "-b", "promote/acme-1234567", str(stale), cwd=repo)
+    assert worktree_of(repo, "promote/acme-1234567") == str(stale)
+    assert worktree_of(repo, "main") is None  # the repository's own checkout
