@@ -43,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         validate.check_name(template, args.name)
         app = discover(args.source, args.app, template)
         validate.check_label(template, app.label)
+        validate.check_references(template, app.folder, app.label, app.third_party)
         ensure_ready(template, branch)
     except Refused as refusal:
         print(f"make extract refused: {refusal}", file=sys.stderr)

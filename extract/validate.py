@@ -16,9 +16,14 @@ import yaml
 
 from extract.errors import Refused
 
-NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+NAME = re.compile(r"[a-z][a-z0-9_]*")
 # Labels of the apps every project, or a module's third-party apps, install.
 DJANGO_LABELS = {"admin", "auth", "contenttypes", "sessions", "messages", "staticfiles", "humanize"}
+# Every django.contrib app: a module may depend on any of them.
+CONTRIB_LABELS = DJANGO_LABELS | {
+    "admindocs", "flatpages", "gis", "postgres", "redirects", "sitemaps", "sites", "syndication"
+}  # fmt: skip
+RELATIONS = {"ForeignKey", "ManyToManyField", "OneToOneField"}
 
 
 def check_template(template: Path) -> None:
@@ -28,7 +33,7 @@ def check_template(template: Path) -> None:
 
 
 def check_name(template: Path, name: str) -> None:
-    if not NAME.match(name or ""):
+    if not NAME.fullmatch(name or ""):
         raise Refused(f'NAME="{name}" is not a valid module name: use lowercase letters, '
                       'digits and underscores, starting with a letter, for example '
                       'NAME=acme_crm.')  # fmt: skip
@@ -94,3 +99,54 @@ def check_label(template: Path, label: str) -> None:
                       "could not start. Set another `label` in the client's AppConfig and "
                       "migrate its tables first (Django cannot rename a label in place), "
                       "then extract.")  # fmt: skip
+
+
+def app_references(folder: Path) -> list[tuple[str, str]]:
+    """(label, where) for every other app the app's models and migrations name: migration
+    `dependencies` tuples and "label.Model" targets of relation fields. AUTH_USER_MODEL
+    (settings.AUTH_USER_MODEL, swappable_dependency) is an expression, never a label."""
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        try:
+            tree = ast.parse(path.read_text(errors="replace"))
+        except SyntaxError:
+            continue
+        where = path.relative_to(folder.parent).as_posix()
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Assign)
+                and "migrations" in path.parts
+                and any(isinstance(t, ast.Name) and t.id == "dependencies" for t in node.targets)
+            ):
+                for item in getattr(node.value, "elts", []):
+                    first = item.elts[0] if isinstance(item, ast.Tuple) and item.elts else None
+                    if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                        found.append((first.value, f"{where}:{item.lineno}: {ast.unparse(item)}"))
+            elif isinstance(node, ast.Call):
+                func = node.func
+                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                if called not in RELATIONS:
+                    continue
+                targets = node.args[:1] + [k.value for k in node.keywords if k.arg == "to"]
+                for target in targets:
+                    if isinstance(target, ast.Constant) and isinstance(target.value, str):
+                        if "." in target.value:
+                            label = target.value.split(".", 1)[0]
+                            found.append((label, f"{where}:{node.lineno}: {target.value!r}"))
+    return found
+
+
+def check_references(template: Path, folder: Path, label: str, third_party: list[str]) -> None:
+    """The module's migrations and models may only point at its own app, Django, the core,
+    the modules and third-party apps: an app of the client's own is in no other project,
+    so every project that selects the module would fail to migrate."""
+    allowed = set(taken_labels(template)) | CONTRIB_LABELS | {label, *third_party}
+    foreign = [(other, where) for other, where in app_references(folder) if other not in allowed]
+    if foreign:
+        labels = ", ".join(sorted({other for other, _ in foreign}))
+        shown = "\n  ".join(where for _, where in foreign[:10])
+        raise Refused(f"the app's models or migrations reference the client's own app(s) "
+                      f"{labels}, which no other project has, so every project that selects "
+                      f"the module would fail to migrate:\n  {shown}\nExtract those apps "
+                      "first (and make this one require them), or remove the references "
+                      "in the client, then extract.")  # fmt: skip

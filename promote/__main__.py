@@ -4,8 +4,9 @@ The Makefile's `promote` target calls it from the template repository. It never 
 the current branch's files: the template is read at HEAD, the fix is rendered and checked
 in temporary folders, and the branch `promote/<client>-<short sha>` is made in a
 temporary git worktree. Exit status: 0 everything promoted and the round trip exact,
-1 some hunks refused or a check failed (the branch holds what applied, and the report
-says what did not), 2 usage error or refusal (nothing created).
+1 some hunks or files refused or a check failed (the branch holds what applied, and the
+report says what did not; a round trip that differs creates no branch), 2 usage error or
+refusal (nothing created).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -54,6 +56,14 @@ def text(data: bytes | None) -> str:
     return (data or b"").decode(*ENCODING)
 
 
+def rendered_bytes(path: Path) -> bytes | None:
+    """A rendered file's bytes; a symbolic link (never what the client's regular file is)
+    as its target, so it differs, and a missing path or a folder as None."""
+    if path.is_symlink():
+        return b"symbolic link to " + os.readlink(path).encode(*ENCODING)
+    return path.read_bytes() if path.is_file() else None
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="promote", description=__doc__.split("\n")[0])
     parser.add_argument("--from", dest="source", default="", help="client repository (FROM=)")
@@ -87,11 +97,28 @@ def main(argv: list[str] | None = None) -> int:
                 f"The template repository has uncommitted changes ({', '.join(dirty[:5])}): "
                 "commit them or run `git stash`, then make promote again."
             )
+        interrupt_on_signals()
         with tempfile.TemporaryDirectory(prefix="promote-") as tmp:
             return Promotion(template, args, Path(tmp)).run()
     except GitError as exc:
         print(f"promote: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("promote: interrupted; the temporary worktree was removed.", file=sys.stderr)
+        return 130
+
+
+def interrupt_on_signals() -> None:
+    """SIGTERM and SIGHUP (a closed terminal, a killed CI job) end the run like Ctrl-C, so
+    the `finally` that removes the temporary worktree runs: a worktree left registered
+    keeps the branch checked out, and `git branch -D` then refuses."""
+
+    def interrupt(signum, _frame):
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), interrupt)
 
 
 class Promotion:
@@ -102,13 +129,22 @@ class Promotion:
         if not folder.exists():
             folder = tmp / "client"
             print(f"Cloning {args.source} ...", flush=True)
-            gitops.git("clone", "--quiet", "--no-checkout", args.source, str(folder))
+            gitops.git("clone", "--quiet", "--no-checkout", "--", args.source, str(folder))
         self.client = gitops.resolve(folder.resolve(), args.source, args.rev)
         self.head = gitops.git("rev-parse", "HEAD", cwd=template).strip()
         self.branch = f"promote/{self.client.name}-{self.client.short}"
 
     def run(self) -> int:
         client = self.client
+        if not self.dry_run:  # forget worktrees whose folder is gone (a killed run)
+            gitops.git("worktree", "prune", cwd=self.template, check=False)
+        stale = gitops.worktree_of(self.template, self.branch)
+        if not self.dry_run and stale:
+            raise GitError(
+                f"The branch {self.branch} exists and is checked out in the worktree {stale} "
+                "(left by an interrupted run): git worktree remove --force "
+                f"{stale} && git branch -D {self.branch}, then run again."
+            )
         if not self.dry_run and gitops.branch_exists(self.template, self.branch):
             raise GitError(
                 f"The branch {self.branch} exists already: delete it "
@@ -129,6 +165,10 @@ class Promotion:
         self.map = TemplateMap(base, client.answers)
         plans = [self.classify(change) for change in gitops.changes(client)]
         todo = [p for p in plans if not p.note]
+        if not todo and any(p.note.startswith("refused:") for p in plans):
+            self.report(plans)
+            print("\nNo change could be applied: nothing was created.")
+            return EXIT_ATTENTION
         if not todo:
             self.report(plans)
             print(
@@ -151,6 +191,13 @@ class Promotion:
             print("\nThe mapped patch (template sources; DRY_RUN=1: no branch created):")
             print(self.patch(base, applied))
             return EXIT_ATTENTION if refused or differences else 0
+        if differences:
+            print(
+                f"\nThe round trip differs for {', '.join(differences)}: the promoted template "
+                "would not give the client its own change, so no branch was created. "
+                "Promote these files by hand (DRY_RUN=1 shows the mapped patch)."
+            )
+            return EXIT_ATTENTION
         ok_tests = self.commit(applied, refused)
         return EXIT_ATTENTION if refused or differences or not ok_tests else 0
 
@@ -162,6 +209,20 @@ class Promotion:
         source = self.map.files.get(path)
         plan.note = zone(path, slug, source is not None)
         if plan.note:
+            return plan
+        if change.not_a_file:
+            plan.note = (
+                f"refused: {change.not_a_file}: promote maps regular files only, and the "
+                "template would get a regular file in its place; change the template by hand"
+            )
+            return plan
+        suffix = self.map.suffix
+        if change.status == "A" and (path.endswith(suffix) or "{{" in path or "{%" in path):
+            plan.note = (
+                f"refused: a new file whose name ends with {suffix} or holds {{{{ or "
+                "{%: the template would treat it as a template (render it, or rename it); "
+                "add it to the template by hand"
+            )
             return plan
         if change.status == "A":
             if source is not None:
@@ -274,7 +335,7 @@ class Promotion:
         print("\nRound trip (promoted paths, rendered again with the client's answers):")
         for plan in applied:
             path = out / plan.change.path
-            got = path.read_bytes() if path.is_file() else None
+            got = rendered_bytes(path)
             want = None if plan.deleted else plan.expected
             name = plan.change.path
             if got != want:

@@ -81,6 +81,18 @@ class FileChange:
     new: bytes | None
     hunks: list[Hunk] = field(default_factory=list)
     binary: bool = False
+    old_mode: str = ""  # git's mode: 100644, 100755, 120000 (symlink), 160000 (submodule)
+    new_mode: str = ""
+
+    @property
+    def not_a_file(self) -> str | None:
+        """Why this is not a change to a regular file (promote only maps those), or None."""
+        kinds = {"120000": "a symbolic link", "160000": "a submodule"}
+        if self.status == "T":
+            before = kinds.get(self.old_mode, "a regular file")
+            after = kinds.get(self.new_mode, "a regular file")
+            return f"a type change ({before} became {after})"
+        return kinds.get(self.new_mode) or kinds.get(self.old_mode)
 
 
 @dataclass
@@ -132,18 +144,21 @@ def commit(folder: Path, ref: str) -> str:
 
 
 def changes(client: Client) -> list[FileChange]:
-    """Every file the revisions change, with git's hunks (3 lines of context, no renames)."""
-    listing = git(
-        "diff", "--name-status", "-z", "--no-renames", client.old, client.new, cwd=client.folder
-    )
+    """Every file the revisions change, with git's hunks (3 lines of context, no renames)
+    and modes (a symbolic link, a submodule or a type change is refused by its mode)."""
+    listing = git("diff", "--raw", "-z", "--no-renames", client.old, client.new, cwd=client.folder)
     fields = listing.split("\0")
     result = []
-    for status, path in zip(fields[0::2], fields[1::2], strict=False):
+    for meta, path in zip(fields[0::2], fields[1::2], strict=False):
         if not path:
             continue
-        old = show(client.folder, client.old, path) if status != "A" else None
-        new = show(client.folder, client.new, path) if status != "D" else None
-        change = FileChange(path, status[0], old, new)
+        old_mode, new_mode, _old_sha, _new_sha, status = meta.lstrip(":").split()[:5]
+        change = FileChange(path, status[0], None, None, old_mode=old_mode, new_mode=new_mode)
+        result.append(change)
+        if change.not_a_file:
+            continue  # refused as a whole: its content is not read
+        change.old = show(client.folder, client.old, path) if status != "A" else None
+        change.new = show(client.folder, client.new, path) if status != "D" else None
         patch = git(
             "-c",
             "core.quotepath=off",
@@ -159,9 +174,9 @@ def changes(client: Client) -> list[FileChange]:
             path,
             cwd=client.folder,
         )
-        change.binary = "\nBinary files " in "\n" + patch or (b"\0" in (old or b"") + (new or b""))
+        content = (change.old or b"") + (change.new or b"")
+        change.binary = "\nBinary files " in "\n" + patch or b"\0" in content
         change.hunks = [] if change.binary else parse_hunks(patch)
-        result.append(change)
     return result
 
 
@@ -193,3 +208,15 @@ def is_dirty(repo: Path) -> list[str]:
 def branch_exists(repo: Path, branch: str) -> bool:
     out = git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", cwd=repo, check=False)
     return bool(out.strip())
+
+
+def worktree_of(repo: Path, branch: str) -> str | None:
+    """The folder of another worktree that has `branch` checked out, or None."""
+    out = git("worktree", "list", "--porcelain", cwd=repo, check=False)
+    folder = None
+    for line in out.splitlines():
+        if line.startswith("worktree "):
+            folder = line.removeprefix("worktree ")
+        elif line == f"branch refs/heads/{branch}" and folder and Path(folder) != repo:
+            return folder
+    return None

@@ -13,11 +13,14 @@ file's own `{{ }}` expressions produced is put back as that exact expression (th
 renders `"Client Acme"` with `{{ quoted(project_name) }}`, so `"Client Acme"` becomes
 that), and bare values of project_slug and domain (validated to be safe anywhere) become
 `{{ project_slug }}` and `{{ domain }}`. Only project_name, project_slug and domain are
-reversed. A hunk is refused when a value is ambiguous: it also occurs in the template's
-own text of the file, two answers render the same text, or it appears in a form no
-expression renders (the project name inside another string), or when an added line holds
-another answer (description, author) or edits a line whose expression reads another answer.
-A plain copy is applied as is, but never with a line naming the client.
+reversed, and only a distinctive value (with a space, `_`, `-`, `.` or a digit): a single
+word such as the slug "data" or "ab" is also an ordinary word (`VOLUME /data`), so any
+occurrence of it in an added line refuses the hunk, in plain copies too. A hunk is also
+refused when a value is ambiguous: it also occurs in the template's own text of the file,
+two answers render the same text, or it appears in a form no expression renders (the
+project name inside another string), or when an added line holds another answer
+(description, author) or edits a line whose expression reads another answer. A plain
+copy is applied as is, but never with a line naming the client.
 """
 
 from __future__ import annotations
@@ -34,6 +37,16 @@ CANONICAL = {"project_slug": "{{ project_slug }}", "domain": "{{ domain }}"}
 DETECTED = ("description", "author_name", "author_email")
 AMBIGUOUS = None
 JINJA_OPENER = re.compile(r"\{[{%#]")
+SEPARATORS = re.compile(r"[ _.\-0-9]")
+
+
+def distinctive(value: str) -> bool:
+    """A value that can only mean the project: "client_acme", "Client Acme", "acme2".
+
+    A single word ("data", "api", "AB") is also an ordinary word of code and configuration
+    (`VOLUME /data`), so an occurrence of it in a fix may not mean the project at all.
+    """
+    return len(value) >= 3 and bool(SEPARATORS.search(value))
 
 
 class Refused(Exception):
@@ -94,17 +107,29 @@ class Reverser:
         self.file, self.jinja = file, jinja
         self.literal = file.literal_text()
         values = {name: answers.get(name) for name in (*REVERSIBLE, *DETECTED)}
-        self.values = {k: v for k, v in values.items() if isinstance(v, str) and len(v) >= 3}
+        # Every value is detected, however short; only distinctive ones are reversed.
+        self.values = {k: v for k, v in values.items() if isinstance(v, str) and v}
+        self.vague = {
+            name: value
+            for name, value in self.values.items()
+            if name in REVERSIBLE and not distinctive(value)
+        }
         self.questions = questions
         self.tokens: dict[str, str | None] = {}
+        self.vague_tokens: dict[str, str] = {}  # rendered text -> the single-word answer
         if not jinja:
             return
         for pieces in file.pieces.values():
             for piece in pieces:
                 answers_read = piece.names & questions
                 if len(answers_read) == 1 and answers_read <= set(REVERSIBLE) and piece.text:
+                    (name,) = answers_read
+                    if name in self.vague:
+                        self.vague_tokens[piece.text] = name
                     self.add(piece.text, piece.tag)
         for name, tag in CANONICAL.items():
+            if name in self.vague:
+                continue
             if name in self.values and self.values[name] not in self.tokens:
                 self.add(self.values[name], tag)
         seen: dict[str, str] = {}
@@ -139,6 +164,7 @@ class Reverser:
                     f"{piece.text!r} was rendered by {piece.tag} on the line this hunk changes, "
                     "which reads an answer this tool does not reverse: write that line by hand"
                 )
+        self.refuse_vague(body)
         if not self.jinja:
             for name, value in self.values.items():
                 if occurs(body, value) and not occurs(self.literal, value):
@@ -157,6 +183,9 @@ class Reverser:
             if text is None:
                 pos += 1
                 continue
+            if text in self.vague_tokens:
+                name = self.vague_tokens[text]
+                raise Refused(self.vague_reason(name, self.values[name]))
             if self.tokens[text] is AMBIGUOUS:
                 raise Refused(self.ambiguity(text))
             out.append(self.literal_part(body[literal_from:pos]))
@@ -173,6 +202,35 @@ class Reverser:
                     "of this file renders (e.g. inside another string): write the Jinja by hand"
                 )
         return "".join(out) + end
+
+    def refuse_vague(self, body: str) -> None:
+        """Refuse a bounded occurrence of a single-word answer, unless it is part of a longer
+        distinctive answer found at the same place (longest match first: "acme" inside the
+        domain "acme.example.com" is the domain)."""
+        if not self.vague:
+            return
+        ordered = sorted(
+            {v for n, v in self.values.items() if n in REVERSIBLE}, key=len, reverse=True
+        )
+        vague = {value: name for name, value in self.vague.items()}
+        pos = 0
+        while pos < len(body):
+            text = next(
+                (t for t in ordered if body.startswith(t, pos) and bounded(body, t, pos)), None
+            )
+            if text is None:
+                pos += 1
+                continue
+            if text in vague:
+                raise Refused(self.vague_reason(vague[text], text))
+            pos += len(text)
+
+    def vague_reason(self, name: str, value: str) -> str:
+        return (
+            f"an added line holds {value!r}, the client's {name}: it is a single word that "
+            "may not mean the project (an ordinary word of the code, or a path), so this tool "
+            "does not reverse it: write the Jinja by hand (or the line, if it is not the project)"
+        )
 
     def literal_part(self, text: str) -> str:
         return JINJA_OPENER.sub(lambda m: "{{ '" + m.group(0) + "' }}", text)

@@ -82,3 +82,42 @@ def test_the_page_joins_the_modules_nav(tmp_path):
     nav = yaml.safe_load((tmp_path / "mkdocs.yml").read_text())["nav"]
     modules = next(item["Modules"] for item in nav if "Modules" in item)
     assert modules[-1] == {"Contacts": "modules/acme_crm.md"}
+
+
+def test_references_to_the_clients_other_apps_refuse(tmp_path):
+    """A module whose migrations or models name another client app breaks every project."""
+    import pytest
+
+    from extract.errors import Refused
+    from extract.validate import check_references
+
+    crm = tmp_path / "crm"
+    (crm / "migrations").mkdir(parents=True)
+    (crm / "models.py").write_text(
+        "from django.conf import settings\nfrom django.db import models\n\n\n"
+        "class Contact(models.Model):\n"
+        "    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)\n"
+        '    group = models.ForeignKey("auth.Group", on_delete=models.CASCADE)\n'
+        '    me = models.ForeignKey("crm.Contact", on_delete=models.CASCADE)\n'
+        '    deal = models.ForeignKey("sales.Deal", on_delete=models.CASCADE)\n'
+    )
+    (crm / "migrations/0001_initial.py").write_text(
+        "from django.conf import settings\nfrom django.db import migrations, models\n\n\n"
+        "class Migration(migrations.Migration):\n"
+        "    dependencies = [\n"
+        "        migrations.swappable_dependency(settings.AUTH_USER_MODEL),\n"
+        '        ("quickscale_core", "0001_initial"),\n'
+        '        ("sales", "0001_initial"),\n'
+        "    ]\n"
+        "    operations = [\n"
+        '        migrations.AddField("contact", "tag", models.ManyToManyField(to="tags.Tag")),\n'
+        "    ]\n"
+    )
+    with pytest.raises(Refused) as refused:
+        check_references(REPO, crm, "crm", [])
+    message = str(refused.value)
+    assert "the client's own app(s) sales, tags" in message
+    assert "crm/models.py:9: 'sales.Deal'" in message
+    assert "crm/migrations/0001_initial.py:9: ('sales', '0001_initial')" in message
+    # A module's or a third-party app's label is fine.
+    check_references(REPO, crm, "crm", ["sales", "tags"])

@@ -221,3 +221,42 @@ def test_refusals_create_nothing(template, acme):
     usage = promote(template, acme, "no-such-commit")
     assert usage.code == 2 and "no-such-commit is not a commit" in usage.stderr
     assert promote_branches(template) == before
+
+
+def test_unsafe_files_and_a_differing_round_trip_create_no_branch(template, acme):
+    before = promote_branches(template)
+    core = acme / "quickscale_core"
+    scoping = core / "scoping.py"
+    original = scoping.read_text()
+    (core / "notice.txt.jinja").write_text("Hello {{ user }}\n")
+    (core / "link.py").symlink_to("../config/settings/base.py")
+    scoping.unlink()
+    scoping.symlink_to("views.py")
+    commit_all(acme, "A template-looking file, a symbolic link, a type change")
+    kinds = promote(template, acme)
+    out = kinds.stdout
+    assert kinds.code == 1, out + kinds.stderr
+    assert "ignored    quickscale_core/notice.txt.jinja: refused: a new file whose name" in out
+    assert "ignored    quickscale_core/link.py: refused: a symbolic link" in out
+    assert (
+        "ignored    quickscale_core/scoping.py: refused: a type change "
+        "(a regular file became a symbolic link)"
+    ) in out
+
+    # Copier excludes .DS_Store: the round trip differs, so nothing is created.
+    (core / ".DS_Store").write_text("x = 1\n")
+    git(acme, "add", "--force", "quickscale_core/.DS_Store")
+    commit_all(acme, "A file the template never renders")
+    differs = promote(template, acme)
+    assert differs.code == 1, differs.stdout + differs.stderr
+    assert "differs    quickscale_core/.DS_Store" in differs.stdout
+    assert "The round trip differs for quickscale_core/.DS_Store" in differs.stdout
+    assert "no branch was created" in differs.stdout
+    assert promote_branches(template) == before
+    assert_untouched(template)
+
+    for path in ("notice.txt.jinja", "link.py", ".DS_Store"):
+        (core / path).unlink()
+    scoping.unlink()
+    scoping.write_text(original)
+    commit_all(acme, "Back to the template's files")
