@@ -40,11 +40,12 @@ def main(argv: list[str] | None = None) -> int:
     branch = f"extract/{args.name}"
     try:
         validate.check_template(template)
+        # First: a dirty template (say a half-edited copier.yml) is the reason to give.
+        ensure_ready(template, branch)
         validate.check_name(template, args.name)
-        app = discover(args.source, args.app, template)
+        app = discover(args.source.expanduser(), args.app, template)
         validate.check_label(template, app.label)
         validate.check_references(template, app.folder, app.label, app.third_party)
-        ensure_ready(template, branch)
     except Refused as refusal:
         print(f"make extract refused: {refusal}", file=sys.stderr)
         return EXIT_REFUSED
@@ -100,7 +101,7 @@ def build(folder: Path, app: App, name: str, description: str) -> list[str]:
 
 def tidy(module: Path) -> None:
     """Import blocks sorted again with the generated project's ruff rules (the new import
-    path sorts elsewhere than the old one) and settings.py formatted; nothing else."""
+    path sorts elsewhere than the old one) and the code formatted; nothing else."""
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
     if not Path(ruff).exists() and not shutil.which(ruff):
         return
@@ -109,12 +110,11 @@ def tidy(module: Path) -> None:
     run = [ruff, "check", *options, "--select", "I", "--fix", "--exit-zero", "--quiet"]
     first_party = f"lint.isort.known-first-party = {FIRST_PARTY}"
     subprocess.run([*run, "--config", first_party, *code], check=False, capture_output=True)  # noqa: S603
-    if (module / "settings.py").is_file():
-        subprocess.run(  # noqa: S603
-            [ruff, "format", *options, "--quiet", str(module / "settings.py")],
-            check=False,
-            capture_output=True,
-        )
+    # Formatting never changes behaviour; startapp's files (single quotes) fail the
+    # projects' `ruff format --check` otherwise.
+    subprocess.run(  # noqa: S603
+        [ruff, "format", *options, "--quiet", *code], check=False, capture_output=True
+    )
 
 
 def report(app: App, name: str, branch: str, commit: str, notes: list[str]) -> None:
@@ -140,8 +140,10 @@ def report(app: App, name: str, branch: str, commit: str, notes: list[str]) -> N
         for warning in app.warnings:
             print(f"  - {warning}")
     print(
-        f"\nNext, here: review `git diff HEAD...{branch}`, complete docs/modules/{name}.md, "
-        f"merge the branch, run `make test-render`, and release a version (docs/releasing.md)."
+        f"\nNext, here: review `git diff HEAD...{branch}`, then `git switch {branch}`, complete "
+        f"docs/modules/{name}.md and run `make test-render` there (it lints the module with the "
+        "projects' ruff rules: fix what it reports in the app's own code), then merge the "
+        "branch and release a version (docs/releasing.md)."
     )
     print(
         f"Then in {app.client}: add `{name}` to `modules` in .copier-answers.yml, delete "

@@ -116,8 +116,10 @@ def resolve(folder: Path, source: str, rev: str) -> Client:
     if ".." in rev:
         start, _, end = rev.partition("..")
         old, new = commit(folder, start or "HEAD"), commit(folder, end.lstrip(".") or "HEAD")
-        if old == new:
-            raise GitError(f"REV={rev} is an empty range: give A..B with B after A.")
+        if old == new or not git("rev-list", "-n", "1", f"{old}..{new}", cwd=folder).strip():
+            raise GitError(
+                f"REV={rev} holds no commits (is it reversed?): give A..B with B after A."
+            )
     else:
         new = commit(folder, rev)
         parents = git("rev-list", "--parents", "-n", "1", new, cwd=folder).split()[1:]

@@ -220,6 +220,11 @@ def test_refusals_create_nothing(template, acme):
 
     usage = promote(template, acme, "no-such-commit")
     assert usage.code == 2 and "no-such-commit is not a commit" in usage.stderr
+    # A reversed range would promote the fix's undoing.
+    reversed_range = promote(template, acme, "HEAD..HEAD~1")
+    assert (
+        reversed_range.code == 2 and "holds no commits (is it reversed?)" in reversed_range.stderr
+    )
     assert promote_branches(template) == before
 
 
