@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
 from pathlib import Path
 
 import yaml
@@ -92,8 +93,28 @@ def taken_labels(template: Path) -> dict[str, str]:
     return taken
 
 
+def pending_labels(template: Path) -> dict[str, str]:
+    """Labels of modules waiting on other extract/* branches (not merged yet): two of them
+    with one label would break every project that selects both once merged."""
+    found: dict[str, str] = {}
+    refs = subprocess.run(  # noqa: S603
+        ["git", "for-each-ref", "--format=%(refname:short)", "refs/heads/extract/"],  # noqa: S607
+        cwd=template, capture_output=True, text=True, check=False,
+    ).stdout.split()  # fmt: skip
+    for branch in refs:
+        name = branch.removeprefix("extract/")
+        apps = subprocess.run(  # noqa: S603
+            ["git", "show", f"{branch}:modules/{name}/apps.py"],  # noqa: S607
+            cwd=template, capture_output=True, text=True, check=False,
+        ).stdout  # fmt: skip
+        match = re.search(r"""^\s*label\s*=\s*["']([\w]+)["']""", apps, re.MULTILINE)
+        if match:
+            found[match.group(1)] = f"the module {name} on the unmerged branch {branch}"
+    return found
+
+
 def check_label(template: Path, label: str) -> None:
-    owner = taken_labels(template).get(label)
+    owner = taken_labels(template).get(label) or pending_labels(template).get(label)
     if owner:
         raise Refused(f'The app\'s label "{label}" is the label of {owner}: a project with both '
                       "could not start. Set another `label` in the client's AppConfig and "

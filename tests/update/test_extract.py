@@ -327,3 +327,10 @@ def test_a_dirty_template_or_a_taken_label_is_refused(round_trip):
     git(template, "checkout", "--", "README.md")
     assert dirty.returncode == 2 and "uncommitted changes" in dirty.stderr
     assert "extract/other" not in git(template, "branch", "--list")
+
+    # The same app extracted again under another name while the first branch waits.
+    extract(template, client, "--app", "leads", "--name", "leads_a")
+    twice = extract(template, client, "--app", "leads", "--name", "leads_b", check=False)
+    git(template, "branch", "-D", "extract/leads_a")
+    assert twice.returncode == 2, twice.stdout + twice.stderr
+    assert "the unmerged branch extract/leads_a" in twice.stderr
