@@ -50,6 +50,9 @@ def build_versions(root: Path) -> Path:
     )
     commit_all(repo, "v0.2.0")
     git(repo, "tag", "v0.2.0")
+    # Packed, as a cloned or pushed repository is: Copier clones the template on every copy
+    # and update, and cloning hundreds of loose objects cost twice what users see.
+    git(repo, "gc", "--quiet", "--aggressive")
     return repo
 
 
