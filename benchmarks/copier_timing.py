@@ -52,7 +52,7 @@ def build_versions(root: Path) -> Path:
     git(repo, "tag", "v0.2.0")
     # Packed, as a cloned or pushed repository is: Copier clones the template on every copy
     # and update, and cloning hundreds of loose objects cost twice what users see.
-    git(repo, "gc", "--quiet", "--aggressive")
+    git(repo, "gc", "--quiet")
     return repo
 
 
