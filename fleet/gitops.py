@@ -10,6 +10,8 @@ from pathlib import Path
 import yaml
 from packaging.version import InvalidVersion, Version
 
+from fleet.config import is_url
+
 ANSWERS_FILE = ".copier-answers.yml"
 # What the files were really generated from (the project's make update compares them).
 APPLIED_FILE = "quickscale_core/applied_answers.yml"
@@ -135,9 +137,9 @@ def unusable_src_path(src_path: str) -> str | None:
     """Why a template location cannot be used from a work clone (None when it can)."""
     if not src_path:
         return "the answers file has no _src_path: which template made this project?"
-    if any(src_path.startswith(p) for p in SHORTCUTS) or re.match(r"^[\w+.-]+://", src_path):
+    if any(src_path.startswith(p) for p in SHORTCUTS) or is_url(src_path):
         return None
-    if re.match(r"^[\w.-]+@[\w.-]+:", src_path) or Path(src_path).expanduser().is_absolute():
+    if Path(src_path).expanduser().is_absolute():
         return None
     return (
         f"_src_path {src_path!r} in {ANSWERS_FILE} is a relative path, which only works from "

@@ -14,7 +14,7 @@ import json
 from fleet import gitops
 from fleet.config import Fleet
 from fleet.status import UPDATE_BRANCH, TemplateReleases
-from fleet.update import DONE, TRAILER_CHECKS, TRAILER_TREE, TRAILER_UPDATE
+from fleet.update import DONE, TRAILER_CHECKS, fleet_commits, trailer
 
 
 def earlier_rings(fleet: Fleet, chosen: list[str]) -> list[str]:
@@ -52,7 +52,7 @@ def unfinished(fleet: Fleet, chosen: list[str], version: str | None,
         if not tip:
             problems.append(f"{where}: no update to {target} yet")
             continue
-        if not checked(fleet, project.name, folder, tip, target):
+        if not checked(fleet, project.name, folder, main, tip, target):
             problems.append(
                 f"{where}: {branch} is not checked and passing (run fleet-update "
                 f"RING={project.ring}; the report says what it needs)"
@@ -60,19 +60,12 @@ def unfinished(fleet: Fleet, chosen: list[str], version: str | None,
     return problems
 
 
-def checked(fleet: Fleet, name: str, folder, tip: str, target: str) -> bool:
+def checked(fleet: Fleet, name: str, folder, main: str, tip: str, target: str) -> bool:
     """The branch tip passed the checks: the fleet's own commit says so, or a report of
     this fleet says the tip (a person's commit, say) was checked and passed."""
-    fmt = (
-        f"%T%x1f%(trailers:key={TRAILER_UPDATE},valueonly)%x1f"
-        f"%(trailers:key={TRAILER_TREE},valueonly)%x1f%(trailers:key={TRAILER_CHECKS},valueonly)"
-    )
-    tree, version, recorded, checks = (
-        part.strip()
-        for part in gitops.git("log", "-1", f"--format={fmt}", tip, cwd=folder).split("\x1f")
-    )
-    if version == target and recorded == tree:
-        return checks == "passed"
+    newest = next(iter(fleet_commits(folder, main, tip)), None)
+    if newest == (tip, target):
+        return trailer(folder, tip, TRAILER_CHECKS) == "passed"
     for report in sorted((fleet.reports / "history").glob("*-report.json"), reverse=True):
         try:
             rows = json.loads(report.read_text(encoding="utf-8"))["projects"]

@@ -156,6 +156,32 @@ def stop_running() -> int:
     return len(pids)
 
 
+def fleet_commits(folder: Path, main: str, tip: str) -> list[tuple[str, str]]:
+    """(sha, version) of each commit on the branch after main, newest first; version ''
+    when a person made it."""
+    fmt = (
+        f"%H%x1f%T%x1f%(trailers:key={TRAILER_UPDATE},valueonly,separator=%x2c)"
+        f"%x1f%(trailers:key={TRAILER_TREE},valueonly,separator=%x2c)%x1e"
+    )
+    out = gitops.git("log", f"--format={fmt}", f"{main}..{tip}", cwd=folder)
+    commits = []
+    for record in out.split("\x1e"):
+        # Not str.strip(): Python counts the \x1f separator as whitespace.
+        if record.strip("\n "):
+            sha, tree, version, recorded = (
+                part.strip() for part in record.strip("\n ").split("\x1f")
+            )
+            # An amended or rebased fleet commit keeps its trailers but not its tree: it
+            # is a person's commit now, never to be rebuilt over.
+            commits.append((sha, version if recorded == tree else ""))
+    return commits
+
+
+def trailer(folder: Path, commit: str, key: str) -> str:
+    fmt = f"--format=%(trailers:key={key},valueonly)"
+    return gitops.git("log", "-1", fmt, commit, cwd=folder).strip()
+
+
 def one_line(text: str) -> str:
     """Trailers and table cells hold one line; names and outputs may hold many."""
     flat = " ".join(text.split()).replace(";", ",")
@@ -306,30 +332,10 @@ class ProjectUpdate:
             return remote
         return local
 
-    def fleet_commits(self, main: str, tip: str) -> list[tuple[str, str]]:
-        """(sha, version) of each commit on the branch after main; version '' when a person
-        made it."""
-        fmt = (
-            f"%H%x1f%T%x1f%(trailers:key={TRAILER_UPDATE},valueonly,separator=%x2c)"
-            f"%x1f%(trailers:key={TRAILER_TREE},valueonly,separator=%x2c)%x1e"
-        )
-        out = gitops.git("log", f"--format={fmt}", f"{main}..{tip}", cwd=self.folder)
-        commits = []
-        for record in out.split("\x1e"):
-            # Not str.strip(): Python counts the \x1f separator as whitespace.
-            if record.strip("\n "):
-                sha, tree, version, recorded = (
-                    part.strip() for part in record.strip("\n ").split("\x1f")
-                )
-                # An amended or rebased fleet commit keeps its trailers but not its tree: it
-                # is a person's commit now, never to be rebuilt over.
-                commits.append((sha, version if recorded == tree else ""))
-        return commits
-
     def reuse(self, tip: str, main: str, target: str) -> bool:
         """True when the existing branch already holds this update on the current main
         (then it is reported, checked again if people committed on it, and pushed)."""
-        commits = self.fleet_commits(main, tip)
+        commits = fleet_commits(self.folder, main, tip)
         ours = [sha for sha, version in commits if version == target]
         theirs = [sha for sha, version in commits if not version]
         branch, base = self.result.branch, self.project.branch
@@ -371,17 +377,13 @@ class ProjectUpdate:
         else:
             self.result.notes.append("branch already holds this update; no new commit")
             self.reused = True
-            failed = self.trailer(ours[0], TRAILER_CHECKS)
-            before = self.trailer(ours[0], TRAILER_BEFORE)
+            failed = trailer(self.folder, ours[0], TRAILER_CHECKS)
+            before = trailer(self.folder, ours[0], TRAILER_BEFORE)
             self.result.failures = split_names(failed.removeprefix("failed:"))
             self.result.preexisting = split_names(before)
             self.result.status = TESTS_FAILED if failed.startswith("failed") else UPDATED
         self.push(branch)
         return True
-
-    def trailer(self, commit: str, key: str) -> str:
-        fmt = f"--format=%(trailers:key={key},valueonly)"
-        return gitops.git("log", "-1", fmt, commit, cwd=self.folder).strip()
 
     def record_checks(self, failures: list[str], main: str) -> None:
         """The status from the checks; failing tests that failed on main before the update

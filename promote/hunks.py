@@ -88,6 +88,23 @@ def occurs(text: str, value: str) -> bool:
     return any(bounded(text, value, m.start()) for m in re.finditer(re.escape(value), text))
 
 
+def longest_matches(text: str, candidates) -> list[tuple[int, str]]:
+    """(position, candidate) of each bounded occurrence, scanning left to right and taking
+    the longest candidate at each place (`client_acme` before `acme`), never overlapping."""
+    ordered = sorted(candidates, key=len, reverse=True)
+    found, pos = [], 0
+    while pos < len(text):
+        match = next(
+            (c for c in ordered if text.startswith(c, pos) and bounded(text, c, pos)), None
+        )
+        if match is None:
+            pos += 1
+            continue
+        found.append((pos, match))
+        pos += len(match)
+    return found
+
+
 def locate(old: list[str], rendered: list[str], expected: int, after: int) -> int | None:
     if not old:
         return None
@@ -174,15 +191,8 @@ class Reverser:
                         ".jinja template by hand, or leave the client's name out of the fix"
                     )
             return line
-        out, pos, literal_from = [], 0, 0
-        ordered = sorted(self.tokens, key=len, reverse=True)
-        while pos < len(body):
-            text = next(
-                (t for t in ordered if body.startswith(t, pos) and bounded(body, t, pos)), None
-            )
-            if text is None:
-                pos += 1
-                continue
+        out, literal_from = [], 0
+        for pos, text in longest_matches(body, self.tokens):
             if text in self.vague_tokens:
                 name = self.vague_tokens[text]
                 raise Refused(self.vague_reason(name, self.values[name]))
@@ -191,7 +201,7 @@ class Reverser:
             out.append(self.literal_part(body[literal_from:pos]))
             out.append(self.tokens[text])
             outcome.reversed.append(f"{text} -> {self.tokens[text]}")
-            pos = literal_from = pos + len(text)
+            literal_from = pos + len(text)
         rest = body[literal_from:]
         out.append(self.literal_part(rest))
         for name in REVERSIBLE:
@@ -209,21 +219,11 @@ class Reverser:
         domain "acme.example.com" is the domain)."""
         if not self.vague:
             return
-        ordered = sorted(
-            {v for n, v in self.values.items() if n in REVERSIBLE}, key=len, reverse=True
-        )
         vague = {value: name for name, value in self.vague.items()}
-        pos = 0
-        while pos < len(body):
-            text = next(
-                (t for t in ordered if body.startswith(t, pos) and bounded(body, t, pos)), None
-            )
-            if text is None:
-                pos += 1
-                continue
+        answers = {v for n, v in self.values.items() if n in REVERSIBLE}
+        for _pos, text in longest_matches(body, answers):
             if text in vague:
                 raise Refused(self.vague_reason(vague[text], text))
-            pos += len(text)
 
     def vague_reason(self, name: str, value: str) -> str:
         return (
