@@ -83,3 +83,19 @@ def test_a_theme_that_extends_another_is_wired_before_it(template_snapshot, tmp_
     assert "BASE_THEME_DIR" not in read(starter, "config/settings/base.py")
     assert not (starter / "quickscale_themes/todo").exists()
     assert read(starter, "config/urls.py").count("quickscale_themes.") == 1
+
+
+@pytest.mark.parametrize(
+    ("question", "value"),
+    [("module_manifests", {"greetings": {"apps": ["evil"]}}), ("theme_folders", ["todo"])],
+)
+def test_computed_answers_cannot_be_passed_with_data(template_with_modules, tmp_path,
+                                                     question, value):  # fmt: skip
+    """The hidden answers the wiring reads are computed from the manifests only: a value
+    passed with --data would wire or copy something the manifests do not say."""
+    dst = tmp_path / "refused"
+    with pytest.raises(ValueError, match=f"question '{question}'") as error:
+        render(template_with_modules, dst, modules=["greetings"], **{question: value})
+
+    assert "do not pass it with --data" in str(error.value)
+    assert not (dst / "config").exists(), "nothing is generated from refused answers"
