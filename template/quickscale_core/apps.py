@@ -50,8 +50,8 @@ def announce_migrations(sender, verbosity=1, plan=None, stdout=None, **kwargs) -
     )
     if operations > SLOW_MIGRATE_OPERATIONS:
         line += (
-            " A new database takes a while (about a minute or two on SQLite, much less on "
-            "PostgreSQL); later runs apply only new migrations."
+            " A new database takes a while (a minute or two: Django replays every model "
+            "change of each migration); later runs apply only new migrations."
         )
     (stdout or sys.stdout).write(line + "\n")
     (stdout or sys.stdout).flush()
