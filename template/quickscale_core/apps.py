@@ -8,7 +8,7 @@ from django.db.models.signals import pre_migrate
 from django.utils.autoreload import autoreload_started
 
 # Above this many operations a migrate run is slow enough to say so first: a new SQLite
-# database with every shipped module has ~1,200 (dj-stripe's 0002 alone has 523, about a
+# database with every shipped module has ~760 (dj-stripe's 0002 alone has 523, about a
 # minute: Django re-renders the model state of every related model after each operation).
 SLOW_MIGRATE_OPERATIONS = 300
 
