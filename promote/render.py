@@ -17,12 +17,11 @@ output, loops, conditional lines) is left unmapped, and hunks that would need it
 
 from __future__ import annotations
 
-import contextlib
+import importlib.util
 import re
 import shutil
 import subprocess
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,26 +56,15 @@ def copy_tree(src: Path, dst: Path) -> Path:
     return dst
 
 
-@contextlib.contextmanager
-def compiled_once() -> Iterator[None]:
-    """Copier compiles each path name and templated string with `from_string`, which caches
-    nothing: keeping the compiled templates per environment halves a render's time, with
-    the same output (tests/support/jinja_cache.py, which the template suite checks)."""
-    original = jinja2.Environment.from_string
-
-    def cached(self, source, globals=None, template_class=None):  # noqa: A002 - Jinja's name
-        if not isinstance(source, str) or globals is not None or template_class is not None:
-            return original(self, source, globals, template_class)
-        compiled = self.__dict__.setdefault("_promote_compiled", {})
-        if source not in compiled:
-            compiled[source] = original(self, source)
-        return compiled[source]
-
-    jinja2.Environment.from_string = cached
-    try:
-        yield
-    finally:
-        jinja2.Environment.from_string = original
+def compiled_once():
+    """Copier's work-savers that `make update` ships (template/quickscale_core/
+    copier_speedups.py: compiled templates kept per environment, halving a render's time,
+    with the same output, which the template suite checks), loaded from this checkout."""
+    path = Path(__file__).resolve().parent.parent / "template/quickscale_core/copier_speedups.py"
+    spec = importlib.util.spec_from_file_location("quickscale_copier_speedups", path)
+    speedups = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(speedups)
+    return speedups.enabled()
 
 
 def render(template: Path, dst: Path, answers: dict) -> Path:

@@ -1,9 +1,16 @@
 import logging
+import sys
 from pathlib import Path
 
 from django.apps import AppConfig
 from django.conf import settings
+from django.db.models.signals import pre_migrate
 from django.utils.autoreload import autoreload_started
+
+# Above this many operations a migrate run is slow enough to say so first: a new SQLite
+# database with every shipped module has ~760 (dj-stripe's 0002 alone has 523, about a
+# minute: Django re-renders the model state of every related model after each operation).
+SLOW_MIGRATE_OPERATIONS = 300
 
 
 class QuickscaleCoreConfig(AppConfig):
@@ -25,6 +32,29 @@ class QuickscaleCoreConfig(AppConfig):
 
         # runserver restarts when a manifest changes: they are read once per process.
         autoreload_started.connect(watch_manifests)
+        # Once per migrate run (sent per app; this app's signal is enough).
+        pre_migrate.connect(
+            announce_migrations, sender=self, dispatch_uid="quickscale_core.announce"
+        )
+
+
+def announce_migrations(sender, verbosity=1, plan=None, stdout=None, **kwargs) -> None:
+    """One line before migrate starts work, so a long first run does not look stuck."""
+    forwards = [migration for migration, backwards in plan or () if not backwards]
+    if not forwards or verbosity < 1:
+        return
+    operations = sum(len(migration.operations) for migration in forwards)
+    line = (
+        f"Setting up the database: {len(forwards)} migration(s), {operations} operation(s) "
+        "to apply."
+    )
+    if operations > SLOW_MIGRATE_OPERATIONS:
+        line += (
+            " A new database takes a while (a minute or two: Django replays every model "
+            "change of each migration); later runs apply only new migrations."
+        )
+    (stdout or sys.stdout).write(line + "\n")
+    (stdout or sys.stdout).flush()
 
 
 def watch_manifests(sender, **kwargs) -> None:

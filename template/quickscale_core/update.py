@@ -318,7 +318,10 @@ def run_copier_update(root: Path, desired: dict, vcs_ref: str | None) -> None:
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
         yaml.safe_dump(copier_data(desired), handle, sort_keys=True)
         data_file = handle.name
-    cmd = [sys.executable, "-m", "copier", "update", "--defaults", "--conflict", "inline"]
+    # Copier's own CLI, with work-savers for the pinned Copier version (same output; plain
+    # Copier for any other version): quickscale_core/copier_speedups.py.
+    cmd = [sys.executable, "-m", "quickscale_core.copier_speedups", "update", "--defaults"]
+    cmd += ["--conflict", "inline"]
     cmd += ["--data-file", data_file]
     if vcs_ref:
         cmd += ["--vcs-ref", vcs_ref]

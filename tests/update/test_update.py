@@ -7,6 +7,7 @@ the answers file on both update paths are in test_update_hand_edits.py.
 
 import functools
 import shutil
+import sys
 from pathlib import Path
 
 import copier
@@ -14,7 +15,9 @@ import pytest
 import yaml
 
 from tests.support.helpers import (
+    GIT_ENV,
     REPO,
+    clean_project_env,
     commit_all,
     edit,
     git,
@@ -724,3 +727,44 @@ def test_plain_copier_update_refuses_data_that_would_delete_a_folder(
     output = result.stdout + result.stderr
     assert f"would delete {folder}" in output and "nothing was changed" in output
     assert head_and_status(project) == before and snapshot(project) == files
+
+
+@pytest.mark.parametrize("file_mode", ["true", "false"])
+def test_make_updates_copier_speedups_change_nothing(versions, tmp_path, file_mode):
+    """`make update` runs Copier through quickscale_core/copier_speedups.py: the same files,
+    bytes, modes, conflict markers and git index as plain `copier update`, including the
+    index modes Copier rewrites itself when git ignores them (core.fileMode=false)."""
+    template = tmp_path / "quickscale"
+    git(tmp_path, "clone", "-q", str(versions), str(template))
+    # A release that flips executable bits as well: Copier syncs them into the index.
+    (template / "template/manage.py").chmod(0o644)
+    (template / "template/quickscale_core/update.py").chmod(0o755)
+    commit_all(template, "modes")
+    git(template, "tag", "v0.2.5")
+    results = {}
+    for runner in ("copier", "quickscale_core.copier_speedups"):
+        project = generate(template, tmp_path / runner / "client_acme", modules=["auth", "api"])
+        git(project, "config", "core.fileMode", file_mode)
+        edit(project / "config/settings/base.py",
+             'LOG_LEVEL = env("LOG_LEVEL", default="INFO")',
+             'LOG_LEVEL = env("LOG_LEVEL", default="DEBUG")  # Acme')  # fmt: skip
+        commit_all(project, "Client log level")
+        cmd = [sys.executable, "-m", runner, "update", "--defaults", "--conflict", "inline"]
+        env = {**clean_project_env(), **GIT_ENV, "PYTHONDONTWRITEBYTECODE": "1"}
+        run([*cmd, "--vcs-ref", "v0.2.5"], project, env)
+        results[runner] = (
+            {
+                rel: (digest, (project / rel).stat().st_mode)
+                for rel, digest in snapshot(project).items()
+            },
+            git(project, "ls-files", "--stage"),
+            git(project, "status", "--porcelain"),
+        )
+    files, index, status = results["quickscale_core.copier_speedups"]
+    assert "<<<<<<<" in (tmp_path / "copier/client_acme/config/settings/base.py").read_text()
+    # The flipped bit reached the project: on disk, and in the index when git ignores modes.
+    plain = tmp_path / "copier/client_acme"
+    assert not (plain / "manage.py").stat().st_mode & 0o111
+    index_mode = "100644" if file_mode == "false" else "100755"
+    assert git(plain, "ls-files", "-s", "manage.py").startswith(index_mode)
+    assert (files, index, status) == results["copier"]
