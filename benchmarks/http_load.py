@@ -1,6 +1,7 @@
 """Prints requests per second and p50/p99 latency of generated projects under gunicorn.
 
     make bench-http      # or: python benchmarks/http_load.py [--requests N] [--concurrency C]
+    python benchmarks/http_load.py --compare /path/to/older/checkout   # before and after
 
 Three servers run side by side, each `gunicorn --workers 2 --worker-class sync` from the
 shared project venv (tests/conftest.py project_python), production settings:
@@ -17,8 +18,19 @@ one connection per request (gunicorn's sync workers close each connection), afte
 warm-up, in several rounds over all pages; each page's best round is printed (the one least
 disturbed by other processes on the machine: the load average is printed too), and "x bare"
 is its requests per second divided by the bare baseline's best (measured at both ends of
-each round). KiB is the size of one response. Afterwards, the peak RSS (VmHWM) of each
-server's largest worker. Figures, not assertions.
+each round). "cpu ms" is the CPU time (user + system, from /proc) the server's gunicorn
+workers spent per request in that page's best round: the cost of the page itself, whatever
+else the machine was doing; "x bare cpu" is the bare hello view's CPU per request divided by
+the page's (1.0 = as cheap as the hello view), printed with the goal of issue 20 where it
+set one. KiB is the size of one response. Afterwards, the peak RSS (VmHWM) of each server's
+largest worker. Figures, not assertions.
+
+--template PATH renders the projects from another checkout's committed state (HEAD) instead of
+this repository's; --compare PATH also renders them from PATH and serves them side by side
+("default@PATH-name", "all@PATH-name"), so before and after come from one run on one machine:
+
+    git clone -q . /tmp/qs-before && git -C /tmp/qs-before checkout -q <commit>
+    python benchmarks/http_load.py --compare /tmp/qs-before
 """
 
 from __future__ import annotations
@@ -27,6 +39,7 @@ import argparse
 import asyncio
 import json
 import os
+import re
 import statistics
 import subprocess
 import tempfile
@@ -68,6 +81,22 @@ urlpatterns.append(_path("", hello))
 """
 
 
+# Issue 20's goals, as the bare hello view's CPU per request divided by the page's (rows by
+# label prefix). The status panel's goal is relative: never more than the dashboard around it.
+GOALS = {
+    "landing (anonymous)": 0.8,
+    "dashboard (signed in)": 0.6,
+    "todo list": 0.1,
+    "API tasks of list": 0.3,
+}
+STATUS_ROW, DASHBOARD_ROW = "dashboard status (htmx)", "dashboard (signed in)"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def goal_of(label: str) -> float | None:
+    return next((goal for prefix, goal in GOALS.items() if label.startswith(prefix)), None)
+
+
 @dataclass
 class Server:
     name: str
@@ -96,12 +125,23 @@ class Server:
             start_new_session=True,
         )
 
+    def workers(self) -> list[str]:
+        pid = self.proc.pid
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+
+    def worker_cpu_seconds(self) -> float:
+        """User + system CPU time of this server's workers so far (the master serves nothing)."""
+        ticks = 0
+        for child in self.workers():
+            # Fields after the command's closing parenthesis; utime and stime are 14 and 15.
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        return ticks / CLOCK_TICKS
+
     def worker_peak_rss_mib(self) -> tuple[float, float]:
         """(largest VmHWM, largest VmRSS) over this server's workers, in MiB."""
-        pid = self.proc.pid
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         peaks, current = [], []
-        for child in children:
+        for child in self.workers():
             status = dict(
                 line.split(":", 1)
                 for line in Path(f"/proc/{child}/status").read_text().splitlines()
@@ -234,7 +274,7 @@ def targets_for(server: Server, seeded: dict, todo: bool) -> list[Target | str]:
     if key:
         rows.append(Target(server, "API keys page", "/accounts/api-keys/", session))
         rows.append(Target(server, "API me (key)", "/api/v1/me/", key))
-    if server.name == "all":
+    if server.name.startswith("all"):
         if todo and "list_id" in seeded:
             list_id, tasks = seeded["list_id"], seeded["tasks"]
             path = f"/lists/{list_id}/?status=all"
@@ -253,7 +293,10 @@ def targets_for(server: Server, seeded: dict, todo: bool) -> list[Target | str]:
 
 def measure(target: Target, total: int, concurrency: int) -> dict:
     asyncio.run(load(target, max(50, total // 20), concurrency))  # warm-up
-    return asyncio.run(load(target, total, concurrency))
+    before = target.server.worker_cpu_seconds()
+    result = asyncio.run(load(target, total, concurrency))
+    result["cpu_ms"] = (target.server.worker_cpu_seconds() - before) * 1000 / total
+    return result
 
 
 def best(runs: list[dict]) -> dict:
@@ -261,24 +304,55 @@ def best(runs: list[dict]) -> dict:
     return max(runs, key=lambda result: result["rps"])
 
 
+def checkout_projects(
+    checkout: Path, root: Path, modules: list[str], suffix: str
+) -> tuple[dict[str, Path], Path | None, str]:
+    """The default and all-modules projects from `checkout`'s committed state (todo theme when
+    that checkout has it): ({name: project}, the todo project or None, why not)."""
+    root.mkdir(parents=True)
+    default = render(checkout, "HEAD", root / "default")
+    if (checkout / "themes" / "todo" / "urls.py").exists():
+        todo = render(checkout, "HEAD", root / "todo", theme="todo", modules=modules)
+        return {f"default{suffix}": default, f"all{suffix}": todo}, todo, ""
+    project = render(checkout, "HEAD", root / "all_modules", modules=modules)
+    return {f"default{suffix}": default, f"all{suffix}": project}, None, "not in that checkout"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=1000, help="requests per page (1000)")
     parser.add_argument("--concurrency", type=int, default=4, help="requests in flight (4)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds over all pages (2)")
+    parser.add_argument(
+        "--template", type=Path, help="render from this checkout's HEAD (default: this repository)"
+    )
+    parser.add_argument(
+        "--compare", type=Path, help="also render from this checkout's HEAD, served side by side"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="quickscale-http-") as tmp, postgres() as pg_server:
         root = Path(tmp)
-        src, ref = template_source(root, worktree=False)
         modules = shipped_modules()
-        todo, why = todo_project(root, modules)
-        all_project = todo or render(src, ref, root / "all_modules", modules=modules)
-        projects = {"default": render(src, ref, root / "default"), "all": all_project}
+        if args.template:
+            projects, todo, why = checkout_projects(args.template, root / "main", modules, "")
+        else:
+            src, ref = template_source(root, worktree=False)
+            todo, why = todo_project(root, modules)
+            all_project = todo or render(src, ref, root / "all_modules", modules=modules)
+            projects = {"default": render(src, ref, root / "default"), "all": all_project}
+        if args.compare:
+            suffix = f"@{args.compare.resolve().name}"
+            older, _, _ = checkout_projects(args.compare, root / "compare", modules, suffix)
+            projects = {
+                name: path
+                for pair in zip(projects.items(), older.items(), strict=True)
+                for name, path in pair
+            }
         servers, seeds = [bare_project(root)], {}
-        print(f"{'setup':<10} {'migrate s':>10} {'collectstatic s':>16} {'static files':>13}")
+        print(f"{'setup':<16} {'migrate s':>10} {'collectstatic s':>16} {'static files':>13}")
         for name, project in projects.items():
             url = (
-                create_database(pg_server, f"bench_{name}")
+                create_database(pg_server, "bench_" + re.sub(r"\W", "_", name))
                 if pg_server
                 else f"sqlite:///{root / f'{name}.sqlite3'}"
             )
@@ -286,7 +360,7 @@ def main() -> None:
             servers.append(server)
             timing = seeds[name]["setup"]
             print(
-                f"{name:<10} {timing['migrate']:10.1f} {timing['collectstatic']:16.1f} "
+                f"{name:<16} {timing['migrate']:10.1f} {timing['collectstatic']:16.1f} "
                 f"{timing['static_files']:13d}"
             )
         database = "PostgreSQL" if pg_server else "SQLite (PostgreSQL not installed)"
@@ -327,10 +401,10 @@ def main() -> None:
                         results.setdefault(index, []).append(result)
             print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
             print_results(rows, results, skipped, sizes)
-            print(f"\n{'server':<10} {'worker peak RSS MiB':>20} {'RSS now MiB':>12}")
+            print(f"\n{'server':<16} {'worker peak RSS MiB':>20} {'RSS now MiB':>12}")
             for server in servers:
                 peak, now = server.worker_peak_rss_mib()
-                print(f"{server.name:<10} {peak:20.1f} {now:12.1f}")
+                print(f"{server.name:<16} {peak:20.1f} {now:12.1f}")
         finally:
             for server in servers:
                 if server.proc is not None:
@@ -345,25 +419,40 @@ def print_results(
 ) -> None:
     bare_runs = results[0]
     reference = best(bare_runs)["rps"]
+    bare_cpu = min(run["cpu_ms"] for run in bare_runs)
     spread = ", ".join(f"{run['rps']:.0f}" for run in bare_runs)
     print(f"bare hello world req/s in each measurement: {spread}")
+    cpu_spread = ", ".join(f"{run['cpu_ms']:.2f}" for run in bare_runs)
+    print(f"bare hello world worker CPU ms per request in each measurement: {cpu_spread}")
     print(
-        f"\n{'server':<8} {'page':<38} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'x bare':>7} {'KiB':>6} {'errors':>6}"
+        f"\n{'server':<16} {'page':<38} {'req/s':>7} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'x bare':>7} {'cpu ms':>7} {'x bare cpu':>10} {'goal':<16} {'KiB':>6} {'errors':>6}"
     )
+    dashboard_cpu: dict[str, float] = {}
     for index, row in enumerate(rows):
         if isinstance(row, str):
-            print(f"{'all':<8} {row:<38} {TODO_UNAVAILABLE}")
+            print(f"{'all':<16} {row:<38} {TODO_UNAVAILABLE}")
             continue
         if index in skipped:
-            print(f"{row.server.name:<8} {row.label:<38} not measured: {skipped[index]}")
+            print(f"{row.server.name:<16} {row.label:<38} not measured: {skipped[index]}")
             continue
         result = best(results[index])
+        # The round with the least CPU per request: the one least disturbed by other processes.
+        cpu = min(run["cpu_ms"] for run in results[index])
+        ratio = bare_cpu / cpu if cpu else float("inf")
+        goal, target = "", goal_of(row.label)
+        if row.label == DASHBOARD_ROW:
+            dashboard_cpu[row.server.name] = cpu
+        if target is not None:
+            goal = f">= {target:.2f} {'met' if ratio >= target else 'not met'}"
+        elif row.label == STATUS_ROW and row.server.name in dashboard_cpu:
+            met = cpu <= dashboard_cpu[row.server.name]
+            goal = f"<= dashboard {'met' if met else 'not met'}"
         errors = sum(run["errors"] for run in results[index])
         print(
-            f"{row.server.name:<8} {row.label:<38} {result['rps']:7.0f} {result['p50']:7.1f} "
-            f"{result['p99']:7.1f} {result['rps'] / reference:7.3f} {sizes[index]:6.1f} "
-            f"{errors:6d}"
+            f"{row.server.name:<16} {row.label:<38} {result['rps']:7.0f} {result['p50']:7.1f} "
+            f"{result['p99']:7.1f} {result['rps'] / reference:7.3f} {cpu:7.2f} {ratio:10.3f} "
+            f"{goal:<16} {sizes[index]:6.1f} {errors:6d}"
         )
 
 

@@ -20,8 +20,17 @@ from typing import Any
 import yaml
 from django.apps import apps
 from django.conf import settings
-from django.urls import NoReverseMatch, include, path, reverse
+from django.urls import (
+    NoReverseMatch,
+    get_resolver,
+    get_script_prefix,
+    get_urlconf,
+    include,
+    path,
+    reverse,
+)
 from django.utils.module_loading import import_string
+from django.utils.translation import get_language
 
 MODULES_PACKAGE = "quickscale_modules"
 MANIFEST_NAMES = ("module.yml", "theme.yml")
@@ -240,9 +249,41 @@ def page_url(name: str) -> str:
 def reverse_or_none(url_name: str) -> str | None:
     """The URL of `url_name`, or None when it does not resolve in this project."""
     try:
-        return reverse(url_name)
+        return cached_reverse(url_name)
     except NoReverseMatch:
         return None
+
+
+_MEMO = "_quickscale_reversed"
+
+
+def cached_reverse(url_name: str) -> str:
+    """reverse(url_name) for a URL that takes no arguments, remembered for the process.
+
+    Navigation reverses the same dozen names on every page, at 50 to 100 µs each: most of
+    the landing page's own work. The answer depends only on the URLconf, the script prefix
+    (a site served under /app/) and the active language (i18n_patterns), so it is
+    remembered under those. The memo hangs on the URLconf's resolver, which Django builds
+    once per URLconf and replaces when URLs are reloaded (clear_url_caches, override_settings
+    of ROOT_URLCONF in tests), so a new URLconf starts with an empty one. Names reversed
+    with the request's namespace (`current_app`) are not for this: use {% url %}.
+    """
+    resolver = get_resolver(get_urlconf())
+    memo = resolver.__dict__.get(_MEMO)
+    if memo is None:
+        memo = resolver.__dict__.setdefault(_MEMO, {})
+    key = (url_name, get_script_prefix(), get_language())
+    try:
+        url = memo[key]
+    except KeyError:
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:
+            url = None
+        memo[key] = url
+    if url is None:
+        raise NoReverseMatch(f"Reverse for {url_name!r} not found.")
+    return url
 
 
 def provider(feature: str) -> str | None:

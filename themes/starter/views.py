@@ -2,8 +2,10 @@ import django
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.signals import setting_changed
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.recorder import MigrationRecorder
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render, resolve_url
 from django.template import TemplateDoesNotExist
@@ -75,9 +77,7 @@ def _system_status(show_internals: bool):
     else:
         database_ok = True
         try:
-            executor = MigrationExecutor(connection)
-            plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
-            pending_migrations = len(plan)
+            pending_migrations = _pending_migrations()
         except DatabaseError:
             pending_migrations = None
     status = {"database_ok": database_ok, "pending_migrations": pending_migrations}
@@ -85,3 +85,48 @@ def _system_status(show_internals: bool):
         # Staff only: a version number tells attackers which published flaws to try.
         status.update(debug=settings.DEBUG, django_version=django.get_version())
     return status
+
+
+# Counting unapplied migrations means loading every app's migration files into a graph: most
+# of the panel's cost (3.4 of 5.4 ms with every module). The count only changes when the
+# code changes (a deploy starts new worker processes, so this per-process memo starts empty)
+# or when migrations are applied or unapplied (`migrate` in any process adds or removes rows
+# of django_migrations, whose ids are never reused). So each process keeps the last count
+# with the row count and highest id it was computed from, and rebuilds the graph only when
+# one query says they moved: exact, where a time-to-live would show a stale count.
+# (key, count): replaced as a whole, so threads of one worker may share it.
+_pending: tuple[tuple, int] | None = None
+
+
+def _pending_migrations() -> int:
+    global _pending
+    recorder = MigrationRecorder(connection)
+    database = (connection.alias, connection.settings_dict["NAME"])
+    if (_pending is None or _pending[0][0] != database) and not recorder.has_table():
+        # A database never migrated: nothing recorded, nothing to remember.
+        return _count_pending()
+    table = connection.ops.quote_name(recorder.Migration._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), MAX(id) FROM {table}")  # noqa: S608 - a quoted name
+        key = (database, *cursor.fetchone())
+    memo = _pending
+    if memo is not None and memo[0] == key:
+        return memo[1]
+    count = _count_pending()
+    _pending = (key, count)
+    return count
+
+
+def _count_pending() -> int:
+    executor = MigrationExecutor(connection)
+    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+
+
+def _forget_pending(*, setting, **kwargs):
+    # Tests that switch the migration modules, the apps or the database change the count's inputs.
+    global _pending
+    if setting in ("MIGRATION_MODULES", "INSTALLED_APPS", "DATABASES"):
+        _pending = None
+
+
+setting_changed.connect(_forget_pending, dispatch_uid="quickscale_starter_pending_migrations")

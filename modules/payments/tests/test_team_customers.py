@@ -8,13 +8,14 @@ import pytest
 import stripe
 from django.apps import apps
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from djstripe.models import Customer, Subscription
 
 from quickscale_core import teams
 from quickscale_core.models import Membership
 from quickscale_core.testing import work_in
-from quickscale_modules.payments import services
+from quickscale_modules.payments import selectors, services
 from quickscale_modules.payments.models import CustomerPurge, TeamCustomer
 
 from .stripe_fake import deliver, event, fixture, subscription
@@ -279,3 +280,22 @@ def test_a_customer_linked_by_its_webhook_follows_the_owner_too(
         user.delete()
 
     assert catalog.objects[data["id"]]["email"] == "heir@example.com"
+
+
+def test_a_team_without_a_customer_is_answered_without_reading_customers(client, catalog, user):
+    # Every page showing the plan asks (the dashboard card, pricing): one look at the links,
+    # never dj-stripe's customer table, for the teams that never started a checkout.
+    team = teams.ensure_personal_team(user)
+    with CaptureQueriesContext(connection) as none_yet:
+        assert selectors.existing_customer(team) is None
+    without = [query["sql"] for query in none_yet.captured_queries]
+    data = fixture("customer")
+    data["metadata"] = {"quickscale_team": str(team.pk)}
+    catalog.add(data)
+    assert deliver(client, event("customer.created", data)).status_code == 200
+
+    found = selectors.existing_customer(team)
+
+    assert len(without) == 1
+    assert Customer._meta.db_table not in without[0]
+    assert found == TeamCustomer.objects.get(team=team).customer

@@ -5,6 +5,8 @@
                                                    (an item's `context`, a function of the
                                                    request, adds what its template needs)
     {% page_url "pricing" as pricing_url %}        a named page's URL, "" when none is installed
+    {% cached_url "home" %}                        {% url "home" %} for a URL without arguments,
+                                                   reversed once per process (navigation)
     {% team_field %}                               in a POST form of team data: the team the page
                                                    shows, so a switch in another tab refuses it
     {% team_can "billing.manage" as can_manage %}  whether the user's role in the current team
@@ -55,6 +57,13 @@ def render_contributions(context, point: str) -> SafeString:
 @register.simple_tag
 def page_url(name: str) -> str:
     return extensions.page_url(name)
+
+
+@register.simple_tag
+def cached_url(name: str) -> str:
+    """The URL of `name` (no arguments), reversed once per process: extensions.cached_reverse.
+    Like {% url %}, an unknown name is an error: {% cached_url "home" as home_url %}."""
+    return extensions.cached_reverse(name)
 
 
 @register.simple_tag(takes_context=True)

@@ -119,3 +119,21 @@ def test_the_migration_works_on_the_test_database():
         with connection.schema_editor() as editor:
             cache_migration.drop_cache_tables(None, editor)
         assert "qs_probe" not in connection.introspection.table_names()
+
+
+SESSIONS = "from django.conf import settings; print(settings.SESSION_ENGINE)"
+
+
+@pytest.mark.parametrize(
+    ("url", "engine"),
+    [
+        # The database cache would answer with a query too: nothing to save.
+        ("", "django.contrib.sessions.backends.db"),
+        # Per process: a session ended in one worker would live on in the others' memory.
+        ("locmemcache://", "django.contrib.sessions.backends.db"),
+        ("redis://cache.internal:6379/0", "django.contrib.sessions.backends.cached_db"),
+        ("pymemcache://cache.internal:11211", "django.contrib.sessions.backends.cached_db"),
+    ],
+)
+def test_sessions_are_cached_only_in_a_cache_every_process_shares(url, engine):
+    assert shell(SESSIONS, CACHE_URL=url) == engine

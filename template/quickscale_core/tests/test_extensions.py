@@ -5,7 +5,8 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
+from django.urls import NoReverseMatch, clear_url_caches, path, reverse, set_script_prefix
 
 from quickscale_core import extensions
 from quickscale_core.extensions import Manifest, ManifestError
@@ -334,3 +335,56 @@ def test_the_template_tags_render_links_and_sections(installed, settings):
     # item's `context` function adds for the request.
     assert "card: Hello &lt;b&gt;" in html
     assert "card: From the module for /" in html
+
+
+# Cached reversing (the navigation's links): a URLconf of this module's own for one test.
+def _elsewhere(request):
+    return None
+
+
+urlpatterns = [path("elsewhere/", _elsewhere, name="home")]
+
+
+def test_cached_reverse_reverses_each_name_once(monkeypatch):
+    calls = []
+    original = extensions.reverse
+    monkeypatch.setattr(extensions, "reverse", lambda name: calls.append(name) or original(name))
+    clear_url_caches()  # A fresh memo, whatever earlier tests reversed.
+
+    first, second = extensions.cached_reverse("home"), extensions.cached_reverse("home")
+
+    assert first == second == reverse("home")
+    assert calls == ["home"]
+    with pytest.raises(NoReverseMatch):
+        extensions.cached_reverse("no-such-page")
+    assert extensions.reverse_or_none("no-such-page") is None
+
+
+def test_cached_reverse_follows_the_script_prefix():
+    home = reverse("home")
+    set_script_prefix("/shop/")
+    try:
+        under_prefix = extensions.cached_reverse("home")
+    finally:
+        set_script_prefix("/")
+
+    assert under_prefix == "/shop" + home
+    assert extensions.cached_reverse("home") == home
+
+
+def test_cached_reverse_follows_a_new_urlconf():
+    home = extensions.cached_reverse("home")
+
+    with override_settings(ROOT_URLCONF=__name__):
+        elsewhere = extensions.cached_reverse("home")
+
+    assert elsewhere == "/elsewhere/"
+    assert extensions.cached_reverse("home") == home
+
+
+def test_the_cached_url_tag_renders_like_url():
+    template = Template('{% load quickscale %}{% cached_url "home" %}|{% url "home" %}')
+
+    cached, plain = template.render(Context()).split("|")
+
+    assert cached == plain

@@ -6,6 +6,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.staticfiles import finders
+from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.template.loader import get_template, render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -17,6 +19,7 @@ from quickscale_core.testing import (
     skip_unless_htmx_page,
 )
 from quickscale_core.testing import skip_if_overridden as skip_if_overridden_by_client
+from quickscale_themes.starter import views as starter_views
 
 # The theme package: templates found under it are the theme's, not Django's built-in ones.
 THEME_DIR = Path(__file__).resolve().parent.parent
@@ -241,6 +244,56 @@ def test_status_counts_unapplied_migrations(signed_in_client, settings):
     assert pending > 0
     assert f"{pending} pending" in response.text
     assert "python manage.py migrate" in response.text
+
+
+@pytest.fixture
+def migrations_table(django_db_setup, django_db_blocker):
+    """django_migrations, which --nomigrations test databases lack, made outside the test's
+    transaction (SQLite cannot create tables inside one) and dropped afterwards."""
+    with django_db_blocker.unblock():
+        recorder = MigrationRecorder(connection)
+        recorder.ensure_schema()
+    yield
+    with django_db_blocker.unblock(), connection.schema_editor() as editor:
+        editor.delete_model(recorder.Migration)
+
+
+def test_status_shows_migrations_applied_or_unapplied_since_the_last_check(
+    migrations_table, signed_in_client, settings
+):
+    # The count is remembered per process; `migrate` in another process (a deploy) must
+    # still show up on the next check.
+    settings.MIGRATION_MODULES = {}
+    url, htmx = reverse("dashboard_status"), {"HX-Request": "true"}
+    before = signed_in_client.get(url, headers=htmx).context["status"]["pending_migrations"]
+    recorder = MigrationRecorder(connection)
+
+    recorder.record_applied("sessions", "0001_initial")
+    after_migrate = signed_in_client.get(url, headers=htmx).context["status"]
+    recorder.record_unapplied("sessions", "0001_initial")
+    after_rollback = signed_in_client.get(url, headers=htmx).context["status"]
+
+    assert after_migrate["pending_migrations"] == before - 1
+    assert after_rollback["pending_migrations"] == before
+
+
+def test_status_reads_the_migration_files_only_when_the_applied_ones_change(
+    migrations_table, signed_in_client, settings, monkeypatch
+):
+    settings.MIGRATION_MODULES = {}
+    graphs = []
+    count_pending = starter_views._count_pending
+    monkeypatch.setattr(
+        starter_views, "_count_pending", lambda: graphs.append(1) or count_pending()
+    )
+    url, htmx = reverse("dashboard_status"), {"HX-Request": "true"}
+
+    for _ in range(3):
+        signed_in_client.get(url, headers=htmx)
+    MigrationRecorder(connection).record_applied("sessions", "0001_initial")
+    signed_in_client.get(url, headers=htmx)
+
+    assert len(graphs) == 2
 
 
 def test_status_reports_debug_mode(signed_in_client, user, settings):
