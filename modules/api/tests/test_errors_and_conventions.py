@@ -1,9 +1,9 @@
 """Consistent JSON error bodies, pagination and filtering conventions."""
 
 import pytest
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.core.exceptions import ValidationError as DjangoValidationError
 
 from quickscale_modules.api import services
 from quickscale_modules.api.exceptions import exception_handler

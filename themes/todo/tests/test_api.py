@@ -169,7 +169,8 @@ def test_list_endpoints_do_not_grow_queries_with_rows(
         todo_list = services.create_list(team, user, name=f"List {number}")
         for index in range(5):
             services.add_task(team, todo_list, title=f"Task {index}")
-    with django_assert_max_num_queries(few_tasks):
+    # One query more: a list longer than a page is counted (COUNT), a one-page list is not.
+    with django_assert_max_num_queries(few_tasks + 1):
         assert api.get("/api/v1/tasks/").json()["count"] == 61
     with django_assert_max_num_queries(few_lists):
         assert api.get("/api/v1/lists/").json()["count"] == 13
