@@ -131,7 +131,10 @@ class TaskSerializer(serializers.ModelSerializer):
         if not (
             settings.USE_TZ
             and api_settings.DATETIME_FORMAT == api_settings.DATE_FORMAT == ISO_8601
-            and self.fields.keys() == _TASK_FIELDS
+            # Without building the fields (40 % of this method in a profile): the declared
+            # ones, unless a subclass builds its own.
+            and set(self.Meta.fields) == _TASK_FIELDS
+            and type(self).get_fields is TaskSerializer.get_fields
         ):
             return super().to_representation(instance)
         tz = timezone.get_current_timezone()
