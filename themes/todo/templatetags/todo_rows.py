@@ -40,10 +40,13 @@ def _task_values(task) -> tuple:
 def task_rows(context, tasks, page_obj=None) -> str:
     """The <li> of each task, rendered by todo/partials/task_row.html.
 
-    The row template sees: task, first and last (the first and last open task of the whole
+    The row template sees: task, first and last (the first and last row of the whole
     filtered list, whose move up / move down is disabled), current_url, today, request and
     csrf_token; nothing else from the page.
     """
+    # What {% csrf_token %} would write; "" or "NOTPROVIDED" (no request) write no input.
+    token = str(context.get("csrf_token", ""))
+    with_token = token not in ("", "NOTPROVIDED")
     row_template = context.template.engine.get_template(ROW_TEMPLATE)
     rows = _rows_by_template.setdefault(row_template, {})
     request = context.get("request")
@@ -53,7 +56,7 @@ def task_rows(context, tasks, page_obj=None) -> str:
         "current_url": context.get("current_url", ""),
         "today": context.get("today"),
         "request": request,
-        "csrf_token": _TOKEN_PLACEHOLDER,
+        "csrf_token": _TOKEN_PLACEHOLDER if with_token else token,
     }
     page_key = (
         shared["current_url"],
@@ -63,6 +66,7 @@ def task_rows(context, tasks, page_obj=None) -> str:
         getattr(team, "role", None),
         translation.get_language(),
         timezone.get_current_timezone_name(),
+        with_token,
     )
     has_previous = bool(page_obj and page_obj.has_previous())
     has_next = bool(page_obj and page_obj.has_next())
@@ -80,5 +84,5 @@ def task_rows(context, tasks, page_obj=None) -> str:
                 rows.clear()
             rows[key] = row
         html.append(row)
-    token = str(context.get("csrf_token", ""))
-    return mark_safe("".join(html).replace(_TOKEN_PLACEHOLDER, token))  # noqa: S308 - rendered, escaped rows
+    html = "".join(html)
+    return mark_safe(html.replace(_TOKEN_PLACEHOLDER, token) if with_token else html)  # noqa: S308 - rendered, escaped rows

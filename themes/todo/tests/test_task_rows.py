@@ -113,3 +113,13 @@ def test_the_store_is_bounded(member, team, groceries, monkeypatch):
     html = rows(member.get(detail(groceries)).content.decode())
     assert html.count("<li ") == 5
     assert all(len(stored) <= 3 for stored in todo_rows._rows_by_template.values())
+
+
+def test_rows_rendered_without_a_request_have_no_token_input(team, groceries):
+    from django.template import engines
+
+    services.add_task(team, groceries, title="Milk")
+    template = engines["django"].from_string("{% load todo_rows %}{% task_rows tasks %}")
+    html = template.render({"tasks": groceries.tasks.all(), "current_url": "/lists/"})
+    assert 'aria-label="Complete “Milk”"' in html
+    assert "csrfmiddlewaretoken" not in html and todo_rows._TOKEN_PLACEHOLDER not in html
