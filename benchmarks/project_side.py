@@ -5,6 +5,8 @@ Not meant to be run by hand: query_counts.py and http_load.py call it as
     <project python> /path/to/project_side.py seed     # prints JSON: cookie, API key, ids
     <project python> /path/to/project_side.py queries  # prints JSON: one row per page
     <project python> /path/to/project_side.py seed-open-tasks 50  # frontend.py: JSON as seed
+    <project python> /path/to/project_side.py cpu-todo 30  # query_counts.py: JSON, ms per row
+    <python of a bare project> /path/to/project_side.py cpu-hello 30  # the same, its hello view
 
 from the project's directory, with DJANGO_SETTINGS_MODULE set. `seed` writes to the
 configured database (it must be migrated); `queries` builds its own in-memory test database
@@ -244,6 +246,46 @@ def seed_open_tasks(count: int) -> dict:
     }
 
 
+def best_cpu_ms(client: Client, path: str, headers: dict, repeat: int) -> float:
+    """The least CPU time (ms) of `repeat` requests after a warm-up: the one least disturbed
+    by other processes of a shared machine."""
+    response = client.get(path, headers=headers)
+    if response.status_code != 200:
+        sys.exit(f"{path} answered {response.status_code}")
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        client.get(path, headers=headers)
+        best = min(best, time.process_time() - start)
+    return best * 1000
+
+
+def cpu_todo(repeat: int) -> dict:
+    """CPU ms per request of the list page and the API's tasks of a list, both with 50 tasks
+    (a full page), in an in-memory test database like `queries`."""
+    connection.settings_dict.setdefault("TEST", {})["MIGRATE"] = False
+    connection.creation.create_test_db(verbosity=0, serialize=False)
+    data = seed_open_tasks(50)
+    signed_in = Client()
+    signed_in.cookies[settings.SESSION_COOKIE_NAME] = data["session"]
+    list_path = reverse("todo:list_detail", args=[data["list_id"]])
+    rows = {"todo list page, 50 tasks": best_cpu_ms(signed_in, list_path, {}, repeat)}
+    if has_api():
+        from quickscale_modules.api import services as api_services
+
+        user = get_user_model().objects.get(email=EMAIL)
+        key = api_services.create_key(user, "bench").key
+        path = f"/api/v1/tasks/?list={data['list_id']}&status=all"
+        headers = {"Authorization": f"Bearer {key}"}
+        rows["API tasks of a list, page of 50"] = best_cpu_ms(Client(), path, headers, repeat)
+    return rows
+
+
+def cpu_hello(repeat: int) -> dict:
+    """The bare project's hello view (http_load.py's baseline), measured like cpu_todo."""
+    return {"hello": best_cpu_ms(Client(SERVER_NAME="127.0.0.1"), "/", {}, repeat)}
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "seed":
@@ -252,5 +294,9 @@ if __name__ == "__main__":
         print(json.dumps(queries()))
     elif command == "seed-open-tasks":
         print(json.dumps(seed_open_tasks(int(sys.argv[2]))))
+    elif command == "cpu-todo":
+        print(json.dumps(cpu_todo(int(sys.argv[2]))))
+    elif command == "cpu-hello":
+        print(json.dumps(cpu_hello(int(sys.argv[2]))))
     else:
-        sys.exit("usage: project_side.py seed|queries|seed-open-tasks N")
+        sys.exit("usage: project_side.py seed|queries|seed-open-tasks N|cpu-todo N|cpu-hello N")

@@ -10,6 +10,13 @@ key and a todo list of 200 tasks. Each page is requested once to warm up, then o
 CaptureQueriesContext; "same" is the largest number of queries with the same shape
 (literals removed), the N+1 signal; "cpu ms" is the CPU time Django spends on the page in
 process (median of 10, no HTTP, SQLite in memory).
+
+Then the CPU time per request of the pages with a goal in issue 20 (the todo list page and
+the API's tasks of a list, 50 tasks each), best of ROUNDS x REPEAT requests, and their ratio
+to a bare Django project's hello view measured the same way in the same run (http_load.py's
+baseline: startproject, DEBUG off, the test client, no HTTP). `--before REF` measures the todo
+project rendered from the commit REF as well (e.g. the commit before a change), interleaved
+with the working tree's, so both come from the same machine and minute.
 Figures, not assertions.
 """
 
@@ -23,6 +30,7 @@ from pathlib import Path
 from benchlib import (
     TODO_UNAVAILABLE,
     clean_project_env,
+    committed_template,
     project_python,
     render,
     run,
@@ -30,6 +38,7 @@ from benchlib import (
     template_source,
     todo_project,
 )
+from http_load import bare_project
 
 PROBE = Path(__file__).resolve().parent / "project_side.py"
 
@@ -56,9 +65,53 @@ def print_table(title: str, rows: list[dict], verbose: bool) -> None:
                 print(f"    {row['page']}: {sql}")
 
 
+# (row, goal in CPU ms, goal as a ratio to the bare hello view) from issue 20.
+CPU_GOALS = {
+    "todo list page, 50 tasks": (8.0, 0.1),
+    "API tasks of a list, page of 50": (None, 0.3),
+}
+ROUNDS = 5
+REPEAT = 20
+
+
+def cpu_rows(projects: dict[str, Path], bare: Path) -> tuple[float, dict[str, dict]]:
+    """Best CPU ms of each goal row in each project, and of the bare hello view."""
+    env = {**clean_project_env(), "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    bare_env = {**clean_project_env(), "DJANGO_SETTINGS_MODULE": "bare.settings"}
+    hello = float("inf")
+    best: dict[str, dict] = {name: {} for name in projects}
+    for _ in range(ROUNDS):
+        result = run([project_python(), PROBE, "cpu-hello", str(REPEAT)], bare, bare_env)
+        hello = min(hello, json.loads(result.stdout.strip().splitlines()[-1])["hello"])
+        for name, project in projects.items():
+            result = run([project_python(), PROBE, "cpu-todo", str(REPEAT)], project, env)
+            for row, ms in json.loads(result.stdout.strip().splitlines()[-1]).items():
+                best[name][row] = min(best[name].get(row, float("inf")), ms)
+    return hello, best
+
+
+def print_cpu(hello: float, best: dict[str, dict]) -> None:
+    names = list(best)
+    print(f"\nCPU per request (best of {ROUNDS}x{REPEAT}), bare hello view {hello:.3f} ms")
+    header = "".join(f" {name[:16]:>16} {'x bare':>7}" for name in names)
+    print(f"{'page':<34}{header}  goal")
+    for row, (goal_ms, goal_ratio) in CPU_GOALS.items():
+        cells = ""
+        for name in names:
+            ms = best[name].get(row)
+            cells += f" {ms:13.2f} ms {hello / ms:6.3f}x" if ms else f" {'-':>16} {'-':>7}"
+        goal = " and ".join(
+            ([f"<= {goal_ms:g} ms"] if goal_ms else []) + [f">= {goal_ratio:g}x bare"]
+        )
+        print(f"{row:<34}{cells}  {goal}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--verbose", action="store_true", help="print every query of every page")
+    parser.add_argument(
+        "--before", metavar="REF", help="also measure the todo project of this commit (CPU rows)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="quickscale-queries-") as tmp:
         root = Path(tmp)
@@ -75,6 +128,17 @@ def main() -> None:
             project = todo
             title = f"all modules ({', '.join(modules)}), todo theme"
         print_table(title, page_rows(project), args.verbose)
+        if todo is None:
+            return
+        projects = {}
+        if args.before:
+            before = render(
+                committed_template(root), args.before, root / "todo_before",
+                theme="todo", modules=modules,
+            )  # fmt: skip
+            projects[f"before {args.before}"] = before
+        projects["now (working tree)"] = todo
+        print_cpu(*cpu_rows(projects, bare_project(root).cwd))
 
 
 if __name__ == "__main__":

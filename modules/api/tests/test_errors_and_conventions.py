@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from quickscale_modules.api import services
 from quickscale_modules.api.exceptions import exception_handler
@@ -86,6 +88,25 @@ def test_lists_are_paginated(client, member, new_key):
     assert len(body["results"]) == 2
     assert body["next"].endswith("page=3&page_size=2")
     assert body["previous"]
+
+
+@pytest.mark.parametrize(
+    ("keys", "query", "counted"),
+    [(3, "", False), (3, "?page=1", False), (2, "?page_size=3", False), (4, "?page_size=3", True)],
+)
+def test_a_first_page_holding_every_row_is_counted_without_a_count_query(
+    client, member, new_key, keys, query, counted
+):
+    for i in range(keys - 1):
+        services.create_key(member, f"key {i}")
+
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(f"/api/v1/test/keys/{query}", headers=bearer(new_key.key)).json()
+
+    assert body["count"] == keys
+    assert len(body["results"]) == min(keys, 3 if "page_size" in query else keys)
+    assert bool(body["next"]) is counted and body["previous"] is None
+    assert any("COUNT(" in q["sql"] for q in queries.captured_queries) is counted
 
 
 def test_a_page_past_the_end_is_a_json_404(client, new_key):
