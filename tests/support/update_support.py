@@ -107,6 +107,10 @@ def generate(versions: Path, dst: Path, ref: str = "v0.1.0", **data) -> Path:
         commit_all(pristine, "Start from QuickScale")
         _pristine[key] = pristine
     shutil.copytree(pristine, dst, symlinks=True)
+    # The copy's files have new inodes and times: refresh the index's record of them, as a
+    # fresh commit leaves it, or plumbing that trusts it (git diff-index) sees every file
+    # as changed.
+    git(dst, "update-index", "-q", "--refresh")
     return dst
 
 
