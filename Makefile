@@ -30,8 +30,12 @@ demo: venv ## Generate ./demo from this working tree (defaults) and serve it on 
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(MAKE) -C $(DEMO) run PORT=$(PORT)
 
 # The suite's tiers are folders of tests/ and pytest markers (tests/conftest.py); ARGS go to pytest.
+# Tests run on one pytest-xdist worker per core; tests sharing an expensive fixture stay on one
+# worker (xdist groups, tests/conftest.py). WORKERS=0 runs them in one process.
+WORKERS ?= auto
+XDIST = -n $(WORKERS) --dist loadgroup
 test: venv ## Run the full template test suite: every tier (what CI runs)
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(ARGS)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(XDIST) $(ARGS)
 
 test-render: venv ## Render tier: renders, validators, wiring, discipline; no installs, < 1 min
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m render -n auto --dist worksteal $(ARGS)
@@ -39,13 +43,13 @@ test-render: venv ## Render tier: renders, validators, wiring, discipline; no in
 test-fast: test-render ## Same as test-render
 
 test-project: venv ## Project tier: generated projects installed and run; the docs built
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m project $(ARGS)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m project $(XDIST) $(ARGS)
 
 test-update: venv ## Update tier: copier update and make update across template versions
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m update $(ARGS)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m update $(XDIST) $(ARGS)
 
 test-e2e: venv ## E2E tier: browser journeys, Docker image, load, shared rate limits
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m e2e $(ARGS)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -m e2e $(XDIST) $(ARGS)
 
 test-react: venv ## The React frontend's tests of every tier (needs Node 20.19+ and npm)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -k react $(ARGS)

@@ -17,6 +17,7 @@ Helpers live in the tests.support package (`from tests.support.helpers import re
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import sys
 import tomllib
@@ -73,6 +74,39 @@ def pytest_collection_modifyitems(config, items):
                 f"{item.nodeid} uses {', '.join(sorted(needs))}: the render tier installs and "
                 "serves nothing; move the test to tests/project/ (or a later tier)"
             )
+        group = xdist_group(item)
+        if group and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(group))
+
+
+REACT_GROUP = "react_project"
+
+
+def xdist_group(item) -> str | None:
+    """The pytest-xdist group (`make test` runs `--dist loadgroup`) that keeps tests sharing an
+    expensive fixture on one worker, so each worker does not set it up again.
+
+    A fixture of module scope (a project rendered, installed or served for a file's tests)
+    keeps its file together; the `rendered` matrix keeps each combination together; tests
+    without such a fixture go to whichever worker is free.
+    """
+    infos = getattr(item, "_fixtureinfo", None)
+    if infos is None:
+        return None
+    if "rendered" in item.fixturenames and hasattr(item, "callspec"):
+        return f"rendered-{combination_id(item.callspec.params['rendered'])}"
+    if "react_project" in item.fixturenames:
+        # npm install and Vite's build, once: tests/e2e/test_browser.py joins this group too
+        # (its served React project comes from react_project by getfixturevalue).
+        return REACT_GROUP
+    for name in item.fixturenames:
+        definitions = infos.name2fixturedefs.get(name)
+        if not definitions:
+            continue
+        scope, params = definitions[-1].scope, definitions[-1].params
+        if scope in ("module", "package", "class") or (scope == "session" and params):
+            return str(Path(item.path).relative_to(TESTS))
+    return None
 
 
 @pytest.fixture(scope="session")
@@ -147,6 +181,15 @@ def project_python(default_project, union_project) -> Path:
     requirements += extra_project_requirements()
     requirements = sorted(set(requirements))
     venv = CACHE / "project-venv"
+    # `make test` runs pytest-xdist workers, each with its own session: one builds or
+    # completes the venv while the others wait, then find it up to date.
+    CACHE.mkdir(exist_ok=True)
+    with (CACHE / "project-venv.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _project_venv(venv, requirements)
+
+
+def _project_venv(venv: Path, requirements: list[str]) -> Path:
     stamp = venv / "requirements.txt"
     wanted = "\n".join(requirements) + "\n"
     python = venv / "bin" / "python"

@@ -4,6 +4,7 @@ generated client projects with realistic user edits, and the two update paths.""
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sys
 from pathlib import Path
@@ -79,18 +80,42 @@ def build_versions(template_snapshot: Path, repo: Path) -> Path:
 
 
 def generate(versions: Path, dst: Path, ref: str = "v0.1.0", **data) -> Path:
-    copier.run_copy(
-        str(versions),
-        str(dst),
-        data={"project_name": "Client Acme", **data},
-        vcs_ref=ref,
-        defaults=True,
-        unsafe=False,
-        quiet=True,
-    )
-    git(dst, "init", "-q", "-b", "main")
-    commit_all(dst, "Start from QuickScale")
+    """A client project generated from `versions` at `ref`, in a git repository of its own
+    with the generated files committed.
+
+    The same template commit with the same answers is rendered once per session: later
+    calls copy that pristine project (its .git too), so each update test still starts from
+    its own fresh repository without paying for another `copier copy`.
+    """
+    commit = git(versions, "rev-parse", f"{ref}^{{commit}}").strip()
+    key = (str(versions.resolve()), commit, json.dumps(data, sort_keys=True))
+    pristine = _pristine.get(key)
+    if pristine is None:
+        # Beside the template repository: in the test session's temporary folder.
+        name = hashlib.sha256(repr(key).encode()).hexdigest()[:12]
+        pristine = versions.parent / f"pristine-{name}" / "client_acme"
+        copier.run_copy(
+            str(versions),
+            str(pristine),
+            data={"project_name": "Client Acme", **data},
+            vcs_ref=ref,
+            defaults=True,
+            unsafe=False,
+            quiet=True,
+        )
+        git(pristine, "init", "-q", "-b", "main")
+        commit_all(pristine, "Start from QuickScale")
+        _pristine[key] = pristine
+    shutil.copytree(pristine, dst, symlinks=True)
+    # The copy's files have new inodes and times: refresh the index's record of them, as a
+    # fresh commit leaves it, or plumbing that trusts it (git diff-index) sees every file
+    # as changed.
+    git(dst, "update-index", "-q", "--refresh")
     return dst
+
+
+# (template repository, commit, answers) -> a generated, committed project never touched.
+_pristine: dict[tuple[str, str, str], Path] = {}
 
 
 def make_update(project: Path, python: Path, *args: str, check: bool = True):
