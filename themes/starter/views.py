@@ -93,22 +93,30 @@ def _system_status(show_internals: bool):
 # or when migrations are applied or unapplied (`migrate` in any process adds or removes rows
 # of django_migrations, whose ids are never reused). So each process keeps the last count
 # with the row count and highest id it was computed from, and rebuilds the graph only when
-# one query says they moved: exact, where a time-to-live would show a stale count.
+# one query says they moved: exact, where a time-to-live would show a stale count. With DEBUG
+# on (the development server, which does not restart for a new migration file, and whose
+# database may be deleted and recreated) the graph is read every time.
 # (key, count): replaced as a whole, so threads of one worker may share it.
 _pending: tuple[tuple, int] | None = None
 
 
 def _pending_migrations() -> int:
     global _pending
+    if settings.DEBUG:
+        return _count_pending()
     recorder = MigrationRecorder(connection)
     database = (connection.alias, connection.settings_dict["NAME"])
     if (_pending is None or _pending[0][0] != database) and not recorder.has_table():
         # A database never migrated: nothing recorded, nothing to remember.
         return _count_pending()
     table = connection.ops.quote_name(recorder.Migration._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), MAX(id) FROM {table}")  # noqa: S608 - a quoted name
-        key = (database, *cursor.fetchone())
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*), MAX(id) FROM {table}")  # noqa: S608 - quoted name
+            key = (database, *cursor.fetchone())
+    except DatabaseError:
+        _pending = None  # the table went away: the next check starts over
+        raise
     memo = _pending
     if memo is not None and memo[0] == key:
         return memo[1]

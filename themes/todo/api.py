@@ -8,11 +8,9 @@ service's ValidationError becomes a 400 with field errors in the api module's ex
 handler, so no method here catches it.
 """
 
-from django.conf import settings
-from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import ISO_8601, exceptions, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -84,21 +82,6 @@ class TodoListSerializer(serializers.ModelSerializer):
         validators = []
 
 
-def _iso_datetime(value, tz):
-    """A datetime as DRF's DateTimeField writes it by default: ISO 8601 in the current time
-    zone, "Z" for UTC."""
-    if value is None:
-        return None
-    text = value.astimezone(tz).isoformat()
-    return text[:-6] + "Z" if text.endswith("+00:00") else text
-
-
-_TASK_FIELDS = {
-    "id", "list", "title", "done", "completed_at", "due_date", "priority", "position",
-    "created_at", "updated_at",
-}  # fmt: skip
-
-
 class TaskSerializer(serializers.ModelSerializer):
     list = serializers.PrimaryKeyRelatedField(
         source="todo_list",
@@ -122,34 +105,6 @@ class TaskSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["completed_at", "position", "created_at", "updated_at"]
         validators = []
-
-    def to_representation(self, instance):
-        """The fields above as DRF's ModelSerializer writes them (test_api checks that they are
-        equal), without a field object per value: a page of 50 tasks spent a third of its
-        time here (issue 20). Anything else (a subclass's own fields, other date formats,
-        naive datetimes) goes through DRF."""
-        if not (
-            settings.USE_TZ
-            and api_settings.DATETIME_FORMAT == api_settings.DATE_FORMAT == ISO_8601
-            # Without building the fields (40 % of this method in a profile): the declared
-            # ones, unless a subclass builds its own.
-            and set(self.Meta.fields) == _TASK_FIELDS
-            and type(self).get_fields is TaskSerializer.get_fields
-        ):
-            return super().to_representation(instance)
-        tz = timezone.get_current_timezone()
-        return {
-            "id": instance.pk,
-            "list": instance.todo_list_id,
-            "title": instance.title,
-            "done": instance.done,
-            "completed_at": _iso_datetime(instance.completed_at, tz),
-            "due_date": instance.due_date.isoformat() if instance.due_date else None,
-            "priority": instance.priority,
-            "position": instance.position,
-            "created_at": _iso_datetime(instance.created_at, tz),
-            "updated_at": _iso_datetime(instance.updated_at, tz),
-        }
 
     def get_fields(self):
         fields = super().get_fields()

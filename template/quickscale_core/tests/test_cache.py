@@ -125,15 +125,9 @@ SESSIONS = "from django.conf import settings; print(settings.SESSION_ENGINE)"
 
 
 @pytest.mark.parametrize(
-    ("url", "engine"),
-    [
-        # The database cache would answer with a query too: nothing to save.
-        ("", "django.contrib.sessions.backends.db"),
-        # Per process: a session ended in one worker would live on in the others' memory.
-        ("locmemcache://", "django.contrib.sessions.backends.db"),
-        ("redis://cache.internal:6379/0", "django.contrib.sessions.backends.cached_db"),
-        ("pymemcache://cache.internal:11211", "django.contrib.sessions.backends.cached_db"),
-    ],
+    "url", ["", "locmemcache://", "redis://cache.internal:6379/0", "pymemcache://cache.internal:11211"]
 )
-def test_sessions_are_cached_only_in_a_cache_every_process_shares(url, engine):
-    assert shell(SESSIONS, CACHE_URL=url) == engine
+def test_sessions_stay_in_the_database_whatever_the_cache(url):
+    # cached_db raises when the cache is down after its first read, and a sign-out that
+    # cannot reach the cache leaves the ended session there (docs/decisions.md, "Page cost").
+    assert shell(SESSIONS, CACHE_URL=url) == "django.contrib.sessions.backends.db"

@@ -296,6 +296,24 @@ def test_status_reads_the_migration_files_only_when_the_applied_ones_change(
     assert len(graphs) == 2
 
 
+def test_status_under_debug_reads_the_migration_files_every_time(
+    migrations_table, signed_in_client, settings, monkeypatch
+):
+    # The development server does not restart for a new migration file (makemigrations),
+    # so the remembered count would say "up to date" until it did.
+    settings.MIGRATION_MODULES = {}
+    settings.DEBUG = True
+    graphs = []
+    count_pending = starter_views._count_pending
+    monkeypatch.setattr(
+        starter_views, "_count_pending", lambda: graphs.append(1) or count_pending()
+    )
+    for _ in range(3):
+        signed_in_client.get(reverse("dashboard_status"), headers={"HX-Request": "true"})
+
+    assert len(graphs) == 3
+
+
 def test_status_reports_debug_mode(signed_in_client, user, settings):
     user.is_staff = True
     user.save()

@@ -223,23 +223,3 @@ def test_odd_query_values_are_never_a_server_error(api, groceries, endpoint, par
 def test_odd_ids_in_the_path_are_not_found(api, groceries, endpoint, pk):
     assert api.get(f"{endpoint}{pk}/").status_code == 404
 
-
-def test_tasks_are_written_as_drf_writes_them(team, groceries):
-    """TaskSerializer.to_representation skips DRF's field objects for speed: same JSON."""
-    from rest_framework import serializers as drf_serializers
-    from rest_framework.test import APIRequestFactory
-
-    from quickscale_themes.todo.api import TaskSerializer
-
-    open_task = services.add_task(team, groceries, title="Milk", due_date=timezone.localdate())
-    done_task = services.add_task(team, groceries, title="Eggs", priority=3)
-    services.set_done(team, done_task, True)
-    request = APIRequestFactory().get("/")
-    request.team = team
-    for task in Task.objects.filter(pk__in=[open_task.pk, done_task.pk]):
-        for zone in ("UTC", "America/New_York", "Asia/Kathmandu"):
-            with timezone.override(zone):
-                serializer = TaskSerializer(context={"request": request})
-                fast = serializer.to_representation(task)
-                generic = drf_serializers.ModelSerializer.to_representation(serializer, task)
-                assert fast == generic
