@@ -125,7 +125,8 @@ SESSIONS = "from django.conf import settings; print(settings.SESSION_ENGINE)"
 
 
 @pytest.mark.parametrize(
-    "url", ["", "locmemcache://", "redis://cache.internal:6379/0", "pymemcache://cache.internal:11211"]
+    "url",
+    ["", "locmemcache://", "redis://cache.internal:6379/0", "pymemcache://cache.internal:11211"],
 )
 def test_sessions_stay_in_the_database_whatever_the_cache(url):
     # cached_db raises when the cache is down after its first read, and a sign-out that

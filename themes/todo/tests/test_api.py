@@ -222,4 +222,3 @@ def test_odd_query_values_are_never_a_server_error(api, groceries, endpoint, par
 @pytest.mark.parametrize("endpoint", ["/api/v1/lists/", "/api/v1/tasks/"])
 def test_odd_ids_in_the_path_are_not_found(api, groceries, endpoint, pk):
     assert api.get(f"{endpoint}{pk}/").status_code == 404
-
