@@ -30,10 +30,10 @@ demo: venv ## Generate ./demo from this working tree (defaults) and serve it on 
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(MAKE) -C $(DEMO) run PORT=$(PORT)
 
 # The suite's tiers are folders of tests/ and pytest markers (tests/conftest.py); ARGS go to pytest.
-# Tests run on one pytest-xdist worker per core; tests sharing an expensive fixture stay on one
-# worker (xdist groups, tests/conftest.py). WORKERS=0 runs them in one process.
+# Tests run on one pytest-xdist worker per core, a file's tests together and in order (they
+# share module fixtures, and some build on the one before). WORKERS=0 runs them in one process.
 WORKERS ?= auto
-XDIST = -n $(WORKERS) --dist loadgroup
+XDIST = -n $(WORKERS) --dist loadfile
 test: venv ## Run the full template test suite: every tier (what CI runs)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest $(XDIST) $(ARGS)
 

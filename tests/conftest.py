@@ -74,39 +74,6 @@ def pytest_collection_modifyitems(config, items):
                 f"{item.nodeid} uses {', '.join(sorted(needs))}: the render tier installs and "
                 "serves nothing; move the test to tests/project/ (or a later tier)"
             )
-        group = xdist_group(item)
-        if group and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(group))
-
-
-REACT_GROUP = "react_project"
-
-
-def xdist_group(item) -> str | None:
-    """The pytest-xdist group (`make test` runs `--dist loadgroup`) that keeps tests sharing an
-    expensive fixture on one worker, so each worker does not set it up again.
-
-    A fixture of module scope (a project rendered, installed or served for a file's tests)
-    keeps its file together; the `rendered` matrix keeps each combination together; tests
-    without such a fixture go to whichever worker is free.
-    """
-    infos = getattr(item, "_fixtureinfo", None)
-    if infos is None:
-        return None
-    if "rendered" in item.fixturenames and hasattr(item, "callspec"):
-        return f"rendered-{combination_id(item.callspec.params['rendered'])}"
-    if "react_project" in item.fixturenames:
-        # npm install and Vite's build, once: tests/e2e/test_browser.py joins this group too
-        # (its served React project comes from react_project by getfixturevalue).
-        return REACT_GROUP
-    for name in item.fixturenames:
-        definitions = infos.name2fixturedefs.get(name)
-        if not definitions:
-            continue
-        scope, params = definitions[-1].scope, definitions[-1].params
-        if scope in ("module", "package", "class") or (scope == "session" and params):
-            return str(Path(item.path).relative_to(TESTS))
-    return None
 
 
 @pytest.fixture(scope="session")

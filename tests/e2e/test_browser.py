@@ -57,9 +57,8 @@ from tests.support.stripe import (
     stripe_fixture,
 )
 
-# On the worker that builds react_project (tests/conftest.py, xdist_group): the React site is
-# that project, and the htmx site's migrated database seeds the React one (_migrated below).
-pytestmark = pytest.mark.xdist_group("react_project")
+# The React site is react_project (tests/conftest.py), and the htmx site's migrated database
+# seeds the React one (_migrated below).
 
 # The theme of the all-modules project the journeys run on: the todo theme, which includes the
 # starter's pages (landing, dashboard, account pages) and adds its lists and tasks.
