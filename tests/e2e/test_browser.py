@@ -57,9 +57,6 @@ from tests.support.stripe import (
     stripe_fixture,
 )
 
-# The React site is react_project (tests/conftest.py), and the htmx site's migrated database
-# seeds the React one (_migrated below).
-
 # The theme of the all-modules project the journeys run on: the todo theme, which includes the
 # starter's pages (landing, dashboard, account pages) and adds its lists and tasks.
 THEME = "todo"
