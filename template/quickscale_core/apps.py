@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db.models.signals import pre_migrate
 from django.utils.autoreload import autoreload_started
 
+from .migrate_final_state import apply_from_final_state
+
 # Above this many operations a migrate run is slow enough to say so first: a new SQLite
 # database with every shipped module has ~760 (dj-stripe's 0002 alone has 523, about a
 # minute: Django re-renders the model state of every related model after each operation).
@@ -32,7 +34,11 @@ class QuickscaleCoreConfig(AppConfig):
 
         # runserver restarts when a manifest changes: they are read once per process.
         autoreload_started.connect(watch_manifests)
-        # Once per migrate run (sent per app; this app's signal is enough).
+        # Once per migrate run (sent per app; this app's signal is enough). The final-state
+        # receiver first, so that the announcement counts the operations that will run.
+        pre_migrate.connect(
+            apply_from_final_state, sender=self, dispatch_uid="quickscale_core.final_state"
+        )
         pre_migrate.connect(
             announce_migrations, sender=self, dispatch_uid="quickscale_core.announce"
         )

@@ -1,0 +1,179 @@
+"""Project tier: a new database gets dj-stripe's tables from their final migration state
+(quickscale_core/migrate_final_state.py), and they are exactly the tables its migrations build.
+
+The comparison replays the migrations too (about a minute each on SQLite and PostgreSQL):
+it is what proves the shortcut, so it runs on both backends. The cases that must replay
+the migrations as written are decided on one SQLite database, without running them.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.support.helpers import render, run, with_requirements
+
+# Every table of the database as Django's introspection sees it (columns with type,
+# nullability and default; constraints and indexes by name, with their columns and kind),
+# and the applied migrations: what two databases must share to be the same.
+SCHEMA = """
+import json
+from django.db import connection
+schema = {}
+with connection.cursor() as cursor:
+    introspection = connection.introspection
+    for table in sorted(introspection.table_names(cursor)):
+        columns = [
+            [c.name, str(c.type_code), c.null_ok, str(c.default)]
+            for c in introspection.get_table_description(cursor, table)
+        ]
+        constraints = introspection.get_constraints(cursor, table)
+        schema[table] = {"columns": columns, "constraints": constraints}
+    cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
+    schema["(applied migrations)"] = cursor.fetchall()
+print(json.dumps(schema, sort_keys=True, default=str))
+"""
+
+# Why dj-stripe's migrations would run as written in each case, on a new SQLite database
+# (final_state_operations returns the operations to run, or the reason it declined).
+DECISIONS = """
+import json
+from django.db import connection
+from django.db.migrations import operations
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.migration import Migration
+from django.db.migrations.recorder import MigrationRecorder
+from django.test import override_settings
+from quickscale_core.migrate_final_state import final_state_operations
+
+def decide(change=None, targets=None):
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(targets or executor.loader.graph.leaf_nodes())
+    if change:
+        change(executor.loader, plan)
+    result = final_state_operations(connection, plan, "djstripe", loader=executor.loader)
+    return result if isinstance(result, str) else "final state"
+
+def migration(plan, prefix):
+    return next(m for m, _ in plan if m.app_label == "djstripe" and m.name.startswith(prefix))
+
+class CustomRemoveField(operations.RemoveField):
+    pass
+
+decisions = {"new database": decide()}
+recorder = MigrationRecorder(connection)
+recorder.ensure_schema()
+recorder.record_applied("djstripe", "0001_initial")
+decisions["0001 applied"] = decide()
+recorder.record_unapplied("djstripe", "0001_initial")
+decisions["target 0002"] = decide(targets=[("djstripe", "0002_2_10")])
+with connection.cursor() as cursor:
+    cursor.execute("CREATE TABLE djstripe_customer (id integer)")
+decisions["a table exists"] = decide()
+with connection.cursor() as cursor:
+    cursor.execute("DROP TABLE djstripe_customer")
+noop = operations.RunPython(operations.RunPython.noop)
+decisions["RunPython"] = decide(lambda _, plan: migration(plan, "0002").operations.append(noop))
+def subclass(loader, plan):
+    removal = migration(plan, "0003").operations[0]
+    migration(plan, "0003").operations[0] = CustomRemoveField(removal.model_name, removal.name)
+decisions["an operation subclass"] = decide(subclass)
+def needs_earlier_state(loader, plan):
+    child = Migration("0099_uses_djstripe_0001", "sessions")
+    loader.graph.add_node(("sessions", child.name), child)
+    loader.graph.add_dependency(child, ("sessions", child.name), ("djstripe", "0001_initial"))
+decisions["another app needs 0001"] = decide(needs_earlier_state)
+def backwards(loader, plan):
+    plan.append((migration(plan, "0003"), True))
+decisions["a backwards plan"] = decide(backwards)
+with override_settings(DATABASE_ROUTERS=["config.routers.Replicas"]):
+    decisions["database routers"] = decide()
+decisions["still a new database"] = decide()
+print(json.dumps(decisions))
+"""
+
+NEW_DATABASE_LINE = "djstripe: a new database, so its 3 migration(s) create the app's final tables"
+
+
+@pytest.fixture(scope="module")
+def payments_project(template_snapshot, tmp_path_factory) -> Path:
+    project = render(template_snapshot, tmp_path_factory.mktemp("final_state") / "client_acme",
+                     modules=with_requirements("payments"))  # fmt: skip
+    # The same project, replaying every migration: what a user gets with the setting emptied.
+    (project / "config" / "settings" / "replayed.py").write_text(
+        "from .dev import *  # noqa: F403\nQUICKSCALE_MIGRATE_FROM_FINAL_STATE = []\n"
+    )
+    return project
+
+
+def migrate(project: Path, python: Path, env: dict, database_url: str, replayed: bool) -> str:
+    env = {**env, "DATABASE_URL": database_url}
+    if replayed:
+        env["DJANGO_SETTINGS_MODULE"] = "config.settings.replayed"
+    result = run([python, "manage.py", "migrate", "--noinput"], project, env)
+    run([python, "manage.py", "makemigrations", "--check", "--dry-run"], project, env)
+    return result.stdout
+
+
+def schema(project: Path, python: Path, env: dict, database_url: str) -> dict:
+    env = {**env, "DATABASE_URL": database_url}
+    return json.loads(run([python, "manage.py", "shell", "-c", SCHEMA], project, env).stdout)
+
+
+def create_postgres_database(python: Path, server_url: str, name: str) -> str:
+    run([python, "-c", "import psycopg, sys; psycopg.connect(sys.argv[1], autocommit=True)"
+         ".execute(sys.argv[2])", server_url, f"CREATE DATABASE {name}"])  # fmt: skip
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_new_database_gets_the_tables_the_migrations_build(
+    backend, payments_project, project_python, project_env, tmp_path, request
+):
+    if backend == "sqlite":
+        urls = {kind: f"sqlite:///{tmp_path / kind}.sqlite3" for kind in ("final", "replayed")}
+    else:
+        server = request.getfixturevalue("postgres_url")
+        urls = {kind: create_postgres_database(project_python, server, f"final_state_{kind}")
+                for kind in ("final", "replayed")}  # fmt: skip
+
+    final = migrate(payments_project, project_python, project_env, urls["final"], False)
+    replayed = migrate(payments_project, project_python, project_env, urls["replayed"], True)
+
+    assert NEW_DATABASE_LINE in final
+    assert "djstripe: a new database" not in replayed
+    # The announcement counts what runs: a few dozen operations instead of dj-stripe's 600.
+    assert "A new database takes a while" in replayed and "takes a while" not in final
+    built = schema(payments_project, project_python, project_env, urls["final"])
+    expected = schema(payments_project, project_python, project_env, urls["replayed"])
+    assert sorted(built) == sorted(expected)
+    assert sum(table.startswith("djstripe_") for table in built) > 50
+    for table in expected:
+        assert built[table] == expected[table], table
+    # Later runs find nothing to do, as after any migrate.
+    again = migrate(payments_project, project_python, project_env, urls["final"], False)
+    assert "No migrations to apply." in again and "djstripe: a new database" not in again
+
+
+def test_migrations_run_as_written_unless_the_database_is_new(
+    payments_project, project_python, project_env, tmp_path
+):
+    env = {**project_env, "DATABASE_URL": f"sqlite:///{tmp_path / 'decide.sqlite3'}"}
+    result = run([project_python, "manage.py", "shell", "-c", DECISIONS], payments_project, env)
+    decisions = json.loads(result.stdout.strip().splitlines()[-1])
+
+    partly = "only some of the app's migrations are planned (partly migrated, or a target)"
+    assert decisions == {
+        "new database": "final state",
+        "0001 applied": partly,
+        "target 0002": partly,
+        "a table exists": "some of the app's tables already exist",
+        "RunPython": "operations other than schema changes: RunPython",
+        "an operation subclass": "operations other than schema changes: CustomRemoveField",
+        "another app needs 0001": (
+            "another app's migration needs djstripe.0001_initial, an earlier state"
+        ),
+        "a backwards plan": "the plan unapplies migrations",
+        "database routers": "database routers decide where each app migrates",
+        "still a new database": "final state",
+    }
