@@ -86,7 +86,9 @@ decisions["another app needs 0001"] = decide(needs_earlier_state)
 def backwards(loader, plan):
     plan.append((migration(plan, "0003"), True))
 decisions["a backwards plan"] = decide(backwards)
-with override_settings(DATABASE_ROUTERS=["config.routers.Replicas"]):
+class Replicas:  # a router that decides nothing: its presence is enough
+    pass
+with override_settings(DATABASE_ROUTERS=[Replicas()]):
     decisions["database routers"] = decide()
 decisions["still a new database"] = decide()
 print(json.dumps(decisions))
@@ -117,7 +119,8 @@ def migrate(project: Path, python: Path, env: dict, database_url: str, replayed:
 
 def schema(project: Path, python: Path, env: dict, database_url: str) -> dict:
     env = {**env, "DATABASE_URL": database_url}
-    return json.loads(run([python, "manage.py", "shell", "-c", SCHEMA], project, env).stdout)
+    output = run([python, "manage.py", "shell", "-c", SCHEMA], project, env).stdout
+    return json.loads(output.strip().splitlines()[-1])  # after the shell's own banner
 
 
 def create_postgres_database(python: Path, server_url: str, name: str) -> str:
