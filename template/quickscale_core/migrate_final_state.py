@@ -66,7 +66,7 @@ def apply_from_final_state(sender, using="default", plan=None, verbosity=1, stdo
             migration.operations = []
         if verbosity >= 1:
             (stdout or sys.stdout).write(
-                f"  {app_label}: a new database, so its {len(rewritten['migrations'])} "
+                f"  {app_label}: new to this database, so its {len(rewritten['migrations'])} "
                 f"migration(s) create the app's final tables directly "
                 f"({len(rewritten['operations'])} operation(s) instead of "
                 f"{rewritten['replayed']}).\n"
