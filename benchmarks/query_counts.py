@@ -107,7 +107,11 @@ def prod_env() -> dict[str, str]:
 def floors(projects: dict[str, Path], bare: Path) -> tuple[float, dict[str, dict]]:
     """Best CPU ms per request of each floor row in each project, and of the bare view."""
     for project in projects.values():
-        run([project_python(), "manage.py", "collectstatic", "--noinput", "-v0"], project, prod_env())
+        run(
+            [project_python(), "manage.py", "collectstatic", "--noinput", "-v0"],
+            project,
+            prod_env(),
+        )
     bare_env = {**clean_project_env(), "DJANGO_SETTINGS_MODULE": "bare.settings"}
     args = ["cpu-floors", "3", str(FLOOR_REPEAT)]
     hello = float("inf")
