@@ -7,6 +7,8 @@ Not meant to be run by hand: query_counts.py and http_load.py call it as
     <project python> /path/to/project_side.py seed-open-tasks 50  # frontend.py: JSON as seed
     <project python> /path/to/project_side.py cpu-todo 30  # query_counts.py: JSON, ms per row
     <python of a bare project> /path/to/project_side.py cpu-hello 30  # the same, its hello view
+    <project python> /path/to/project_side.py cpu-floors 5 1000  # query_counts.py --floors
+    <python of a bare project> /path/to/project_side.py cpu-floors 5 1000  # its hello view
 
 from the project's directory, with DJANGO_SETTINGS_MODULE set. `seed` writes to the
 configured database (it must be migrated); `queries` builds its own in-memory test database
@@ -286,6 +288,121 @@ def cpu_hello(repeat: int) -> dict:
     return {"hello": best_cpu_ms(Client(SERVER_NAME="127.0.0.1"), "/", {}, repeat)}
 
 
+FLOOR_HELLO = "/bench-floor-hello/"
+
+
+def floor_hello(request):
+    """The bare project's hello view (http_load.HELLO_VIEW); `touch` loads the user."""
+    from django.http import HttpResponse
+
+    if request.GET.get("touch"):
+        request.user.is_authenticated  # noqa: B018 - loads the session and the user
+    return HttpResponse("Hello, world")
+
+
+def floor_urlconf() -> str:
+    """The project's URLs plus the hello view, as a module of its own (ROOT_URLCONF)."""
+    import types
+
+    from django.urls import include, path
+
+    module = types.ModuleType("bench_floor_urls")
+    module.urlpatterns = [path(FLOOR_HELLO.strip("/") + "/", floor_hello)]
+    if settings.ROOT_URLCONF != module.__name__:
+        module.urlpatterns.append(path("", include(settings.ROOT_URLCONF)))
+    sys.modules[module.__name__] = module
+    return module.__name__
+
+
+def wsgi_cpu_ms(handler, path: str, headers: dict, rounds: int, repeat: int) -> float:
+    """CPU ms per request of `handler` (Django's WSGI handler, as gunicorn calls it) on a GET
+    of `path`: the mean of `repeat` requests, best of `rounds` rounds, after a warm-up."""
+    from io import BytesIO
+
+    from django.test.client import RequestFactory
+
+    environ = RequestFactory()._base_environ(
+        PATH_INFO=path.split("?")[0],
+        QUERY_STRING=path.partition("?")[2],
+        REQUEST_METHOD="GET",
+        SERVER_NAME="127.0.0.1",
+        **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()},
+    )
+
+    def one() -> int:
+        env = dict(environ, **{"wsgi.input": BytesIO(b"")})
+        status = []
+        response = handler(env, lambda s, h, exc_info=None: status.append(s))
+        for _chunk in response:
+            pass
+        response.close()
+        return int(status[0].split()[0])
+
+    for _ in range(20):
+        status = one()
+    if status != 200:
+        sys.exit(f"{path} answered {status}")
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        for _ in range(repeat):
+            one()
+        best = min(best, (time.process_time() - start) / repeat)
+    return best * 1000
+
+
+def cpu_floors(rounds: int, repeat: int) -> dict:
+    """The floors under issue 20's page goals (docs/performance.md, "Floors"): CPU ms per
+    request through Django's WSGI handler, from a hello view with nothing but the middleware
+    up to the real landing page and dashboard. With the settings of DJANGO_SETTINGS_MODULE
+    (query_counts.py --floors: config.settings.prod, behind a TLS proxy) and an in-memory
+    SQLite database built without migrations; in a bare startproject only the hello view."""
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished
+    from django.db import close_old_connections
+    from django.test.utils import override_settings
+
+    # Production keeps connections (CONN_MAX_AGE); closing them would drop the in-memory
+    # database here, as Django's test client knows too.
+    request_finished.disconnect(close_old_connections)
+    https = {"X-Forwarded-Proto": "https"} if settings.SECURE_PROXY_SSL_HEADER else {}
+    settings.ROOT_URLCONF = floor_urlconf()
+    if not has("quickscale_core"):
+        return {"hello": wsgi_cpu_ms(WSGIHandler(), FLOOR_HELLO, https, rounds, repeat)}
+    connection.settings_dict.setdefault("TEST", {})["MIGRATE"] = False
+    connection.creation.create_test_db(verbosity=0, serialize=False)
+    record_migrations_applied()
+    from quickscale_core import teams
+
+    user = get_user_model().objects.create_user(email=EMAIL, password="bench-pass-9-unused")
+    if has("allauth.account"):
+        from allauth.account.models import EmailAddress
+
+        EmailAddress.objects.create(user=user, email=EMAIL, verified=True, primary=True)
+    teams.ensure_personal_team(user)
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    signed_in = {**https, "Cookie": f"{settings.SESSION_COOKIE_NAME}={session}"}
+    team_middleware = "quickscale_core.middleware.CurrentTeamMiddleware"
+    with override_settings(MIDDLEWARE=[m for m in settings.MIDDLEWARE if m != team_middleware]):
+        without_team = WSGIHandler()
+    full = WSGIHandler()
+    touch = FLOOR_HELLO + "?touch=1"
+    rows = {
+        "hello, the project's middleware": (full, FLOOR_HELLO, https),
+        "hello, signed in, no team lookup": (without_team, touch, signed_in),
+        "hello, signed in, with the team": (full, touch, signed_in),
+        "landing (anonymous)": (full, reverse("home"), https),
+        "landing (signed in)": (full, reverse("home"), signed_in),
+        "dashboard": (full, reverse("dashboard"), signed_in),
+    }
+    return {
+        label: wsgi_cpu_ms(handler, path, headers, rounds, repeat)
+        for label, (handler, path, headers) in rows.items()
+    }
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "seed":
@@ -298,5 +415,10 @@ if __name__ == "__main__":
         print(json.dumps(cpu_todo(int(sys.argv[2]))))
     elif command == "cpu-hello":
         print(json.dumps(cpu_hello(int(sys.argv[2]))))
+    elif command == "cpu-floors":
+        print(json.dumps(cpu_floors(int(sys.argv[2]), int(sys.argv[3]))))
     else:
-        sys.exit("usage: project_side.py seed|queries|seed-open-tasks N|cpu-todo N|cpu-hello N")
+        sys.exit(
+            "usage: project_side.py seed|queries|seed-open-tasks N|cpu-todo N|cpu-hello N"
+            "|cpu-floors ROUNDS N"
+        )

@@ -17,6 +17,13 @@ to a bare Django project's hello view measured the same way in the same run (htt
 baseline: startproject, DEBUG off, the test client, no HTTP). `--before REF` measures the todo
 project rendered from the commit REF as well (e.g. the commit before a change), interleaved
 with the working tree's, so both come from the same machine and minute.
+
+`--floors` prints only the floors under issue 20's page goals (docs/performance.md,
+"Floors"): CPU per request through Django's WSGI handler of a hello view in a bare
+startproject, the same view behind the all-modules project's middleware (anonymous, signed
+in, signed in with the current team), and the real landing page and dashboard, under the
+project's production settings (config.settings.prod after collectstatic, behind a TLS proxy)
+with an in-memory SQLite database. `--floors --before REF` adds the project of commit REF.
 Figures, not assertions.
 """
 
@@ -24,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -72,6 +80,67 @@ CPU_GOALS = {
 }
 ROUNDS = 5
 REPEAT = 20
+FLOOR_ROUNDS = 5  # processes per project, alternating; each measures 3 rounds of FLOOR_REPEAT
+FLOOR_REPEAT = 1000
+# The ratio goals of issue 20 that a floor row bounds from above.
+FLOOR_GOALS = {
+    "hello, the project's middleware": "landing >= 0.8x",
+    "hello, signed in, no team lookup": "dashboard >= 0.6x (if the team were free)",
+    "hello, signed in, with the team": "dashboard >= 0.6x (as the team costs now)",
+    "landing (anonymous)": ">= 0.8x",
+    "dashboard": ">= 0.6x",
+}
+
+
+def prod_env() -> dict[str, str]:
+    """config.settings.prod behind a TLS proxy, with an in-memory SQLite database."""
+    return {
+        **clean_project_env(),
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "SECRET_KEY": "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-ABCDEFGH",
+        "DATABASE_URL": "sqlite://:memory:",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "AUTH_TRUSTED_PROXY_COUNT": "0",
+    }
+
+
+def floors(projects: dict[str, Path], bare: Path) -> tuple[float, dict[str, dict]]:
+    """Best CPU ms per request of each floor row in each project, and of the bare view."""
+    for project in projects.values():
+        run(
+            [project_python(), "manage.py", "collectstatic", "--noinput", "-v0"],
+            project,
+            prod_env(),
+        )
+    bare_env = {**clean_project_env(), "DJANGO_SETTINGS_MODULE": "bare.settings"}
+    args = ["cpu-floors", "3", str(FLOOR_REPEAT)]
+    hello = float("inf")
+    best: dict[str, dict] = {name: {} for name in projects}
+    for _ in range(FLOOR_ROUNDS):
+        result = run([project_python(), PROBE, *args], bare, bare_env)
+        hello = min(hello, json.loads(result.stdout.strip().splitlines()[-1])["hello"])
+        for name, project in projects.items():
+            result = run([project_python(), PROBE, *args], project, prod_env())
+            for row, ms in json.loads(result.stdout.strip().splitlines()[-1]).items():
+                best[name][row] = min(best[name].get(row, float("inf")), ms)
+    return hello, best
+
+
+def print_floors(hello: float, best: dict[str, dict]) -> None:
+    names = list(best)
+    print(
+        f"\nFloors: CPU ms per request through Django's WSGI handler (best of "
+        f"{FLOOR_ROUNDS}x3 rounds of {FLOOR_REPEAT}), load average {os.getloadavg()[0]:.1f}"
+    )
+    header = "".join(f" {name[:16]:>16} {'x bare':>7}" for name in names)
+    print(f"{'row':<34}{header}  bounds")
+    print(f"{'hello, bare startproject':<34}" + f" {hello:13.3f} ms {1:6.3f}x" * len(names))
+    for row in best[names[-1]]:
+        cells = ""
+        for name in names:
+            ms = best[name].get(row)
+            cells += f" {ms:13.3f} ms {hello / ms:6.3f}x" if ms else f" {'-':>16} {'-':>7}"
+        print(f"{row:<34}{cells}  {FLOOR_GOALS.get(row, '')}")
 
 
 def cpu_rows(projects: dict[str, Path], bare: Path) -> tuple[float, dict[str, dict]]:
@@ -112,10 +181,23 @@ def main() -> None:
     parser.add_argument(
         "--before", metavar="REF", help="also measure the todo project of this commit (CPU rows)"
     )
+    parser.add_argument(
+        "--floors", action="store_true", help="only the floors under the page goals (see above)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="quickscale-queries-") as tmp:
         root = Path(tmp)
         src, ref = template_source(root, worktree=False)
+        if args.floors:
+            modules = shipped_modules()
+            projects = {}
+            if args.before:
+                projects[f"before {args.before}"] = render(
+                    src, args.before, root / "before", theme="todo", modules=modules
+                )
+            projects["now (HEAD)"] = render(src, ref, root / "now", theme="todo", modules=modules)
+            print_floors(*floors(projects, bare_project(root).cwd))
+            return
         default = render(src, ref, root / "default")
         print_table("default project (starter, no modules)", page_rows(default), args.verbose)
         modules = shipped_modules()

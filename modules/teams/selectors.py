@@ -71,6 +71,4 @@ def pending_for_email(team: Team, email: str) -> Invitation | None:
 def switcher_context(request: HttpRequest) -> dict:
     """The nav's team switcher and the account page's teams section: the user's teams, read
     once per request however many parts of the page show them."""
-    if not hasattr(request, "_quickscale_teams"):
-        request._quickscale_teams = teams.teams_of(request.user)
-    return {"switcher_teams": request._quickscale_teams, "team_label": teams.team_label()}
+    return {"switcher_teams": teams.request_teams(request), "team_label": teams.team_label()}

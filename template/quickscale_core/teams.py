@@ -70,7 +70,8 @@ def ensure_personal_team(user: User) -> Team:
 
 
 def teams_of(user: User) -> list[Team]:
-    """The user's teams, each with `.role` (theirs), personal team first. One query."""
+    """The user's teams, each with `.role` (theirs) and `.joined_at`, personal team first, then
+    by name. One query."""
     found = []
     for membership in (
         Membership.objects.filter(user=user)
@@ -78,6 +79,8 @@ def teams_of(user: User) -> list[Team]:
         .order_by("-team__personal", "team__name", "team__pk")
     ):
         membership.team.role = membership.role
+        membership.team.joined_at = membership.created_at
+        membership.team.membership_pk = membership.pk
         found.append(membership.team)
     return found
 
@@ -100,29 +103,44 @@ def can(user: User, team: Team | None, action: str) -> bool:
 
 def current_team(request: HttpRequest) -> Team | None:
     """The team the request acts in: the session's, if the user is still a member, else the
-    personal team (created when missing). None for visitors who are not signed in."""
+    personal team (created when missing). None for visitors who are not signed in.
+
+    One query reads all the user's memberships, in teams_of's order: the header's team switcher
+    lists the same teams, so on GET and HEAD requests (which change no membership) the list is
+    kept on the request for request_teams() instead of being read a second time.
+    """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
     session = getattr(request, "session", None)
     wanted = session.get(SESSION_KEY) if session is not None else None
+    mine = teams_of(user)
+    if request.method in ("GET", "HEAD"):
+        setattr(request, REQUEST_TEAMS, mine)
     if wanted is not None:
-        found = membership(user, wanted)
+        found = next((team for team in mine if str(team.pk) == str(wanted)), None)
         if found is not None:
-            found.team.role = found.role
-            return found.team
-    found = (
-        Membership.objects.filter(user=user)
-        .select_related("team")
-        .order_by("-team__personal", "created_at", "pk")
-        .first()
-    )
-    if found is None:
+            return found
+    if not mine:
         team = ensure_personal_team(user)
         team.role = roles.OWNER
+        if hasattr(request, REQUEST_TEAMS):
+            delattr(request, REQUEST_TEAMS)
         return team
-    found.team.role = found.role
-    return found.team
+    # The oldest membership of the personal team first, as before teams_of was shared.
+    return min(mine, key=lambda team: (not team.personal, team.joined_at, team.membership_pk))
+
+
+# The user's teams (teams_of) read by current_team on a GET, for request_teams.
+REQUEST_TEAMS = "_quickscale_teams"
+
+
+def request_teams(request: HttpRequest) -> list[Team]:
+    """The signed-in user's teams (teams_of), read at most once per request: the list
+    current_team read on a GET, else read now and kept for the rest of the request."""
+    if not hasattr(request, REQUEST_TEAMS):
+        setattr(request, REQUEST_TEAMS, teams_of(request.user))
+    return getattr(request, REQUEST_TEAMS)
 
 
 def switch_team(request: HttpRequest, team: Team) -> bool:

@@ -7,7 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from quickscale_core import teams
+from quickscale_core import extensions, teams
 from quickscale_core.models import Membership, Team
 from quickscale_modules.teams import services
 from quickscale_modules.teams.models import Invitation
@@ -152,3 +152,22 @@ def test_odd_team_values_are_refused_not_500(client, two_teams):
     for value in ("²", "١", "9" * 30, "-1", ""):
         assert client.post(reverse("teams:switch"), {"team": value}).status_code == 302
     assert client.session[teams.SESSION_KEY] == team.pk
+
+
+def test_a_page_reads_the_users_teams_once_for_the_team_and_the_switcher(client, two_teams):
+    """Issue 20: the current team and the header's switcher shared one query's rows."""
+    team, people, *_ = two_teams
+    teams.create_team(people["owner"], "Beta")
+    sign_in(client, people["owner"], team)
+    dashboard = extensions.page_url("dashboard")
+    client.get(dashboard)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(dashboard).content.decode()
+
+    memberships = [q["sql"] for q in queries if '"quickscale_core_membership"' in q["sql"]]
+    assert len(memberships) == 1, memberships
+    assert 'aria-current="true">Acme<' in page and "Switch to Beta" in page
+    # A team joined in another tab or worker shows on the next page: nothing is kept.
+    teams.create_team(people["owner"], "Gamma")
+    assert "Switch to Gamma" in client.get(dashboard).content.decode()

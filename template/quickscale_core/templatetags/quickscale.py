@@ -16,7 +16,6 @@ What each point holds is declared in the manifests (quickscale_core/extensions.p
 """
 
 from django import template
-from django.template.loader import render_to_string
 from django.utils.html import format_html, format_html_join
 from django.utils.module_loading import import_string
 from django.utils.safestring import SafeString
@@ -39,18 +38,24 @@ def contributions(context, point: str) -> list[dict]:
 
 @register.simple_tag(takes_context=True)
 def render_contributions(context, point: str) -> SafeString:
-    """Each contributed `template`, rendered with the page's context, in order."""
+    """Each contributed `template`, rendered with the page's context, in order.
+
+    Rendered like {% include %}, in the page's own context with the item's additions pushed
+    on top: the context processors ran once for the page, and running them again for each
+    widget of the header (render_to_string with the request) cost a tenth of a signed-in page.
+    """
     request = context.get("request")
     items = extensions.contributions(point, _user(context))
     if not items:
-        return SafeString("")  # Most points are empty on most pages: skip flattening.
-    flat = context.flatten()
+        return SafeString("")
     html = []
     for item in items:
         if "template" not in item:
             continue
         extra = import_string(item["context"])(request) if "context" in item else {}
-        html.append((render_to_string(item["template"], {**flat, **extra}, request=request),))
+        template = context.template.engine.get_template(item["template"])
+        with context.push(extra):
+            html.append((template.render(context),))
     return format_html_join("\n", "{}", html)
 
 

@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.test import RequestFactory, override_settings
 from django.urls import NoReverseMatch, clear_url_caches, path, reverse, set_script_prefix
 
@@ -388,3 +389,66 @@ def test_the_cached_url_tag_renders_like_url():
     cached, plain = template.render(Context()).split("|")
 
     assert cached == plain
+
+
+PROCESSOR_CALLS = []
+
+
+def counting_processor(request):
+    PROCESSOR_CALLS.append(request.path)
+    return {"from_processor": "processed"}
+
+
+def test_contributed_templates_render_in_the_page_context_without_rerunning_processors(
+    settings, installed
+):
+    """Issue 20: each header widget used to run every context processor again (a tenth of a
+    signed-in page); the widgets still see what the processors and the page put in context."""
+    settings.TEMPLATES = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "OPTIONS": {
+                "context_processors": [
+                    "django.template.context_processors.request",
+                    "quickscale_core.tests.test_extensions.counting_processor",
+                ],
+                "loaders": [
+                    (
+                        "django.template.loaders.locmem.Loader",
+                        {
+                            "page.html": '{% load quickscale %}{% with mood="calm" %}'
+                            '{% render_contributions "widgets" %}{% endwith %}[{{ extra }}]',
+                            "widget.html": "<{{ from_processor }} {{ mood }} {{ extra }}>",
+                        },
+                    )
+                ],
+            },
+        }
+    ]
+    installed(
+        Manifest(
+            "a",
+            0,
+            contributes={
+                "widgets": [
+                    {"template": "widget.html"},
+                    {
+                        "template": "widget.html",
+                        "context": "quickscale_core.tests.test_extensions.widget_context",
+                    },
+                ]
+            },
+        )
+    )
+    request = RequestFactory().get("/page/")
+    request.user = VISITOR
+    PROCESSOR_CALLS.clear()
+
+    html = render_to_string("page.html", request=request)
+
+    assert html == "<processed calm >\n<processed calm added>[]"
+    assert PROCESSOR_CALLS == ["/page/"]  # once for the page, not once more per widget
+
+
+def widget_context(request):
+    return {"extra": "added"}

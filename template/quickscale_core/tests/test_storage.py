@@ -1,5 +1,6 @@
 import re
 
+import pytest
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.management import call_command
 
@@ -41,3 +42,25 @@ def test_other_static_files_are_still_fingerprinted_and_compressed(tmp_path, set
     url = staticfiles_storage.url("site/site.css")
     assert re.fullmatch(r"/static/site/site\.[0-9a-f]{12}\.css", url), url
     assert list((tmp_path / "collected" / "site").glob("site.*.css.gz"))
+
+
+def test_each_url_is_looked_up_in_the_manifest_once_per_process(tmp_path, settings, monkeypatch):
+    """Issue 20: {% static %} looked every name up in the manifest on every page."""
+    _collect(tmp_path, settings)
+    lookups = []
+    real = type(staticfiles_storage._wrapped).stored_name
+    monkeypatch.setattr(
+        type(staticfiles_storage._wrapped),
+        "stored_name",
+        lambda self, name: lookups.append(name) or real(self, name),
+    )
+
+    first = staticfiles_storage.url("site/site.css")
+    second = staticfiles_storage.url("site/site.css")
+
+    assert first == second and re.fullmatch(r"/static/site/site\.[0-9a-f]{12}\.css", first)
+    assert lookups == ["site/site.css"]
+    with pytest.raises(ValueError):  # A name missing from the manifest is still an error.
+        staticfiles_storage.url("site/missing.css")
+    settings.DEBUG = True  # Plain names with DEBUG on, as Django gives them.
+    assert staticfiles_storage.url("site/site.css") == "/static/site/site.css"
