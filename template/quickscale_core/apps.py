@@ -7,8 +7,6 @@ from django.conf import settings
 from django.db.models.signals import pre_migrate
 from django.utils.autoreload import autoreload_started
 
-from .migrate_final_state import apply_from_final_state
-
 # Above this many operations a migrate run is slow enough to say so first: a new SQLite
 # database with every shipped module has ~760 (dj-stripe's 0002 alone has 523, about a
 # minute: Django re-renders the model state of every related model after each operation).
@@ -42,6 +40,14 @@ class QuickscaleCoreConfig(AppConfig):
         pre_migrate.connect(
             announce_migrations, sender=self, dispatch_uid="quickscale_core.announce"
         )
+
+
+def apply_from_final_state(sender, **kwargs) -> None:
+    """New databases get the tables of apps slow to replay at once (migrate_final_state.py)."""
+    # Imported by a migrate run only: serving pages needs none of the migration machinery.
+    from .migrate_final_state import apply_from_final_state as rewrite_plan
+
+    rewrite_plan(sender, **kwargs)
 
 
 def announce_migrations(sender, verbosity=1, plan=None, stdout=None, **kwargs) -> None:

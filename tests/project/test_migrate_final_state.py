@@ -52,7 +52,9 @@ def decide(change=None, targets=None):
     if change:
         change(executor.loader, plan)
     result = final_state_operations(connection, plan, "djstripe", loader=executor.loader)
-    return result if isinstance(result, str) else "final state"
+    if isinstance(result, str):
+        return result
+    return "final state of " + " ".join(migration.name for migration in result["migrations"])
 
 def migration(plan, prefix):
     return next(m for m, _ in plan if m.app_label == "djstripe" and m.name.startswith(prefix))
@@ -83,6 +85,15 @@ def needs_earlier_state(loader, plan):
     loader.graph.add_node(("sessions", child.name), child)
     loader.graph.add_dependency(child, ("sessions", child.name), ("djstripe", "0001_initial"))
 decisions["another app needs 0001"] = decide(needs_earlier_state)
+def later_data_migration(loader, plan):
+    key = ("djstripe", "0004_data")
+    extra = Migration(key[1], key[0])
+    extra.operations = [operations.RunPython(operations.RunPython.noop)]
+    loader.graph.add_node(key, extra)
+    loader.graph.add_dependency(extra, key, ("djstripe", "0003_2_11"))
+    loader.disk_migrations[key] = extra
+    plan.append((extra, False))
+decisions["a data migration after the one payments needs"] = decide(later_data_migration)
 def backwards(loader, plan):
     plan.append((migration(plan, "0003"), True))
 decisions["a backwards plan"] = decide(backwards)
@@ -98,7 +109,10 @@ decisions["payments added later"] = decide()
 print(json.dumps(decisions))
 """
 
-NEW_DATABASE_LINE = "djstripe: new to this database, so its 3 migration(s) create the app's final"
+NEW_DATABASE_LINE = (
+    "djstripe: new to this database: 0001_initial creates the tables that 3 migrations build"
+)
+ALL_THREE = "final state of 0001_initial 0002_2_10 0003_2_11"
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +185,7 @@ def test_migrations_run_as_written_unless_the_database_is_new(
 
     partly = "only some of the app's migrations are planned (partly migrated, or a target)"
     assert decisions == {
-        "new database": "final state",
+        "new database": ALL_THREE,
         "0001 applied": partly,
         "target 0002": partly,
         "a table exists": "some of the app's tables already exist",
@@ -182,6 +196,47 @@ def test_migrations_run_as_written_unless_the_database_is_new(
         ),
         "a backwards plan": "the plan unapplies migrations",
         "database routers": "database routers decide where each app migrates",
-        "still a new database": "final state",
-        "payments added later": "final state",
+        "a data migration after the one payments needs": ALL_THREE,
+        "still a new database": ALL_THREE,
+        "payments added later": ALL_THREE,
     }
+
+
+# migrate, killed (no commit, no cleanup, as with kill -9) right after it records dj-stripe's
+# 0001 migration.
+KILLED_WHILE_RECORDING = """
+import os
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+django.setup()
+from django.core.management import call_command
+from django.db.migrations.recorder import MigrationRecorder
+record = MigrationRecorder.record_applied
+def record_then_die(self, app, name):
+    record(self, app, name)
+    if (app, name) == ("djstripe", "0001_initial"):
+        os._exit(9)
+MigrationRecorder.record_applied = record_then_die
+call_command("migrate", verbosity=0)
+"""
+
+
+def test_a_migrate_killed_midway_leaves_a_database_the_next_migrate_completes(
+    payments_project, project_python, project_env, tmp_path
+):
+    """The tables, their indexes and foreign keys and the record of all three migrations
+    are one transaction: killed before its commit, the next run starts again from nothing.
+    (Recorded one by one after the commit, a kill between the records left 0001 recorded
+    over final tables, and every later migrate failed replaying 0002 over them.)"""
+    env = {**project_env, "DATABASE_URL": f"sqlite:///{tmp_path / 'killed.sqlite3'}"}
+    killed = run([project_python, "-c", KILLED_WHILE_RECORDING], payments_project, env,
+                 check=False)  # fmt: skip
+    assert killed.returncode == 9, killed.stderr
+
+    rerun = run([project_python, "manage.py", "migrate", "--noinput"], payments_project, env)
+
+    assert NEW_DATABASE_LINE in rerun.stdout
+    shown = run([project_python, "manage.py", "showmigrations", "djstripe"], payments_project, env)
+    assert shown.stdout.count("[X]") == 3 and "[ ]" not in shown.stdout
+    run([project_python, "manage.py", "makemigrations", "--check", "--dry-run"],
+        payments_project, env)  # fmt: skip
