@@ -1,4 +1,4 @@
-"""Copier's CLI with three work-savers, for the pinned Copier only: `make update` runs this.
+"""Copier's CLI with four work-savers, for the pinned Copier only: `make update` runs this.
 
     python -m quickscale_core.copier_speedups update --defaults ...   # same arguments as copier
 
@@ -17,6 +17,12 @@ path it renders (docs/performance.md, "Proposals for Copier", has the figures):
 - `Worker._sync_git_index_executable_bit` runs `git config core.fileMode` once per
   rendered file. The setting is read once per Worker (one destination); only when it is
   `false` does Copier's own method run for each file, as before.
+- `Template.local_abspath` clones and checks out the template once per Template object:
+  five times per update for two versions (a clone and a checkout of every file each, more
+  than a second per update on a quiet machine; for a remote template each also refreshes
+  Copier's mirror over the network). Each (template URL, ref) is cloned once per process
+  into a folder of its own, which every Template of that ref reads (Copier only reads a
+  template's checkout), and which is removed when the process exits.
 
 Everything else is Copier's own code: `main()` hands over to Copier's CLI. The patches are
 applied only to Copier 9.19.1 with the patched attributes shaped as expected; any other
@@ -29,15 +35,20 @@ tests/update/test_update.py).
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import inspect
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 PINNED_COPIER = "9.19.1"
 
 _originals: dict[str, object] = {}
+# (template URL, ref) -> the folder holding its one checkout in this process.
+_clones: dict[tuple[str, str], str] = {}
 
 
 def _signature(function: object) -> list[str]:
@@ -52,6 +63,7 @@ def supported() -> bool:
     try:
         import copier
         import jinja2
+        from copier import _template
         from copier._main import Worker
     except ImportError:
         return False
@@ -65,6 +77,7 @@ def supported() -> bool:
         and _signature(answers_relpath.fget) == ["self"]
         and _signature(Worker.__dict__.get("_sync_git_index_executable_bit"))
         == ["self", "dst_relpath", "src_mode"]
+        and _signature(getattr(_template, "clone", None)) == ["url", "ref", "location"]
     )
 
 
@@ -115,6 +128,24 @@ def _sync_git_index_executable_bit(self, dst_relpath: Path, src_mode: int) -> No
         _originals["sync_index"](self, dst_relpath, src_mode)
 
 
+def _clone_once(url: str, ref: str = "HEAD", location: str | None = None) -> str:
+    """Copier's clone, once per (url, ref) and process; `location` (the caller's empty
+    placeholder, which its Template removes) stays unused."""
+    key = (str(url), str(ref))
+    path = _clones.get(key)
+    if path is None or not Path(path).is_dir():
+        if not _clones:
+            atexit.register(_remove_clones)
+        own = tempfile.mkdtemp(prefix="quickscale-copier-clone-")
+        path = _clones[key] = _originals["clone"](url, ref, own)
+    return path
+
+
+def _remove_clones() -> None:
+    while _clones:
+        shutil.rmtree(_clones.popitem()[1], ignore_errors=True)
+
+
 def install() -> bool:
     """Apply the patches if this Copier is the pinned one; returns whether they are on."""
     if _originals:
@@ -122,14 +153,17 @@ def install() -> bool:
     if not supported():
         return False
     import jinja2
+    from copier import _template
     from copier._main import Worker
 
     _originals["from_string"] = jinja2.Environment.from_string
     _originals["answers_relpath"] = Worker.__dict__["answers_relpath"]
     _originals["sync_index"] = Worker.__dict__["_sync_git_index_executable_bit"]
+    _originals["clone"] = _template.clone
     jinja2.Environment.from_string = _cached_from_string
     Worker.answers_relpath = property(_answers_relpath)
     Worker._sync_git_index_executable_bit = _sync_git_index_executable_bit
+    _template.clone = _clone_once
     return True
 
 
@@ -137,11 +171,14 @@ def uninstall() -> None:
     if not _originals:
         return
     import jinja2
+    from copier import _template
     from copier._main import Worker
 
     jinja2.Environment.from_string = _originals.pop("from_string")
     Worker.answers_relpath = _originals.pop("answers_relpath")
     Worker._sync_git_index_executable_bit = _originals.pop("sync_index")
+    _template.clone = _originals.pop("clone")
+    _remove_clones()
 
 
 @contextlib.contextmanager
