@@ -20,9 +20,11 @@ path it renders (docs/performance.md, "Proposals for Copier", has the figures):
 - `Template.local_abspath` clones and checks out the template once per Template object:
   five times per update for two versions (a clone and a checkout of every file each, more
   than a second per update on a quiet machine; for a remote template each also refreshes
-  Copier's mirror over the network). Each (template URL, ref) is cloned once per process
-  into a folder of its own, which every Template of that ref reads (Copier only reads a
-  template's checkout), and which is removed when the process exits.
+  Copier's mirror over the network). Under `main()` (one Copier command per process),
+  each (template URL, ref) is cloned once into a folder of its own, which every Template
+  of that ref reads (Copier only reads a template's checkout), and which is removed when
+  the process exits. Not by install() alone: a process that runs Copier several times
+  (this repository's tests, promote/) may change a template between runs.
 
 Everything else is Copier's own code: `main()` hands over to Copier's CLI. The patches are
 applied only to Copier 9.19.1 with the patched attributes shaped as expected; any other
@@ -47,8 +49,10 @@ from pathlib import Path
 PINNED_COPIER = "9.19.1"
 
 _originals: dict[str, object] = {}
-# (template URL, ref) -> the folder holding its one checkout in this process.
+# (template URL, ref) -> the folder holding its one checkout in this process; only while
+# main() runs its one Copier command.
 _clones: dict[tuple[str, str], str] = {}
+_clone_once_on = False
 
 
 def _signature(function: object) -> list[str]:
@@ -131,6 +135,8 @@ def _sync_git_index_executable_bit(self, dst_relpath: Path, src_mode: int) -> No
 def _clone_once(url: str, ref: str = "HEAD", location: str | None = None) -> str:
     """Copier's clone, once per (url, ref) and process; `location` (the caller's empty
     placeholder, which its Template removes) stays unused."""
+    if not _clone_once_on:
+        return _originals["clone"](url, ref, location)
     key = (str(url), str(ref))
     path = _clones.get(key)
     if path is None or not Path(path).is_dir():
@@ -206,7 +212,8 @@ def disabled() -> Iterator[None]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    install()
+    global _clone_once_on
+    _clone_once_on = install()
     from copier._cli import CopierApp
 
     CopierApp.run(["copier", *(sys.argv[1:] if argv is None else argv)])

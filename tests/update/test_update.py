@@ -768,3 +768,48 @@ def test_make_updates_copier_speedups_change_nothing(versions, tmp_path, file_mo
     index_mode = "100644" if file_mode == "false" else "100755"
     assert git(plain, "ls-files", "-s", "manage.py").startswith(index_mode)
     assert (files, index, status) == results["copier"]
+
+
+# Copier's CLI through the shipped work-savers (or plain, with QUICKSCALE_PLAIN set), with
+# every clone of the template reported on stderr.
+COUNTED_CLONES = """
+import os, sys
+from copier import _template
+clone = _template.clone
+def counted(url, ref="HEAD", location=None):
+    print(f"CLONE {ref}", file=sys.stderr)
+    return clone(url, ref, location)
+_template.clone = counted
+if os.environ.get("QUICKSCALE_PLAIN"):
+    from copier._cli import CopierApp
+    CopierApp.run(["copier", *sys.argv[1:]])
+else:
+    from quickscale_core import copier_speedups
+    copier_speedups.main()
+"""
+
+
+def test_make_update_clones_each_template_version_once(versions, tmp_path):
+    """Plain Copier 9.19 clones and checks out the template five times for an update across
+    two versions; through copier_speedups each version once, into folders removed when the
+    process ends, for the same result."""
+    results = {}
+    for runner in ("plain", "speedups"):
+        project = generate(versions, tmp_path / runner / "client_acme")
+        scratch = tmp_path / runner / "tmp"
+        scratch.mkdir()
+        env = {**clean_project_env(), **GIT_ENV, "PYTHONDONTWRITEBYTECODE": "1",
+               "TMPDIR": str(scratch)}  # fmt: skip
+        if runner == "plain":
+            env["QUICKSCALE_PLAIN"] = "1"
+        cmd = [sys.executable, "-c", COUNTED_CLONES, "update", "--defaults", "--conflict",
+               "inline", "--vcs-ref", "v0.2.0"]  # fmt: skip
+        result = run(cmd, project, env)
+        clones = sorted(line for line in result.stderr.splitlines() if line.startswith("CLONE"))
+        results[runner] = (clones, snapshot(project), git(project, "status", "--porcelain"))
+        assert not list(scratch.iterdir()), "every clone folder is removed at exit"
+
+    plain, speedups = results["plain"], results["speedups"]
+    assert len(plain[0]) == 5
+    assert len(speedups[0]) == 2 and len(set(speedups[0])) == 2
+    assert speedups[1:] == plain[1:]
