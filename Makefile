@@ -63,10 +63,10 @@ lint: venv ## Lint the template's own Python (tests, benchmarks, modules/*/setti
 bench: bench-copier bench-first-run bench-queries bench-http bench-frontend ## Print every benchmark's figures (docs/performance.md)
 
 bench-copier: venv ## Print copier copy/update times and file counts
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/copier_timing.py
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/copier_timing.py $(ARGS)
 
 bench-first-run: venv ## Print the time from copier copy to a first 200 from make run
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/first_run.py
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/first_run.py $(ARGS)
 
 bench-queries: venv ## Print database queries per page (needs .cache/project-venv: make test)
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python benchmarks/query_counts.py $(ARGS)

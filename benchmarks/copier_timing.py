@@ -342,7 +342,7 @@ def main() -> None:
         print(f"cookiecutter-django default project, best of {rounds}: {ccd_line}")
         print(f"\n`copier copy`, best of {rounds}: CPU s (this process and git) / wall s")
         print(f"{'answer set':<26} {'template':<13} {'files':>5} {'copy cpu':>8} {'wall':>6} "
-              f"{'floor cpu':>9} {'over':>6} {'walk floor':>10} {'over':>6} {'goal':>7} "
+              f"{'floor cpu':>9} {'+floor':>6} {'walk floor':>10} {'+walk':>6} {'goal':>7} "
               f"{'vs ccd':>6}")  # fmt: skip
         repos = {}
         floors: dict[tuple, Path] = {}
@@ -393,8 +393,10 @@ def main() -> None:
                       f"{floor_cpu:9.2f} {over:>6} {walk_cpu:10.2f} {over_walk:+5.0f}% {goal:>7} "
                       f"{ratio:>6}")  # fmt: skip
         print(
-            f"floor: the output's paths only; walk floor: the template's own tree (issue 20's "
-            f"floor); goal: at most {GOAL_OVERHEAD_PERCENT} % over the walk floor."
+            "floor cpu, +floor: a template of the output's paths only, and the copy's CPU above"
+            " it;\nwalk floor, +walk: the template's own tree (issue 20's floor), and the copy's"
+            f" CPU above it;\ngoal: +walk at most {GOAL_OVERHEAD_PERCENT} %; vs ccd: copy CPU over"
+            ' cookiecutter-django\'s (make bench-copier ARGS="--cookiecutter-django PATH").'
         )
         if args.no_update:
             return

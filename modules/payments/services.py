@@ -86,7 +86,7 @@ def _api_key() -> str:
     if not selectors.is_configured():
         raise PaymentsNotConfigured(
             "Stripe is not configured: set STRIPE_SECRET_KEY (and STRIPE_PUBLISHABLE_KEY, "
-            "STRIPE_WEBHOOK_SECRET) in the environment, see docs/modules/payments.md."
+            "STRIPE_WEBHOOK_SECRET) in the environment, see QuickScale's docs/modules/payments.md."
         )
     return settings.STRIPE_SECRET_KEY
 
