@@ -24,8 +24,9 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
     def url(self, name, force=False):
         """The file's fingerprinted URL, looked up in the manifest once per name and process.
 
-        The manifest is read when the storage is created and does not change while the process
-        runs, so neither does the URL of a name; every {% static %} of every page used to look
+        The manifest is read when the storage is created and changes only when collectstatic
+        runs in this process (post_process below forgets the URLs), so neither does the URL of
+        a name; every {% static %} of every page used to look
         it up again (a tenth of the anonymous landing page). Not kept with DEBUG on, where the
         URL is the plain name, nor for `force`; a name missing from the manifest still raises.
         """
@@ -38,3 +39,9 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
             if len(memo) < URL_MEMO_SIZE:
                 memo[name] = found
         return found
+
+    def post_process(self, *args, **kwargs):
+        # collectstatic in this process writes a new manifest: URLs looked up before are old.
+        self.__dict__.pop("_url_memo", None)
+        yield from super().post_process(*args, **kwargs)
+        self.__dict__.pop("_url_memo", None)

@@ -105,30 +105,45 @@ def current_team(request: HttpRequest) -> Team | None:
     """The team the request acts in: the session's, if the user is still a member, else the
     personal team (created when missing). None for visitors who are not signed in.
 
-    One query reads all the user's memberships, in teams_of's order: the header's team switcher
-    lists the same teams, so on GET and HEAD requests (which change no membership) the list is
-    kept on the request for request_teams() instead of being read a second time.
+    A full page (GET or HEAD, not htmx) shows the header's team switcher, which lists the
+    user's teams: there one query reads them all (teams_of) and keeps them on the request
+    for request_teams(). Other requests (forms, htmx, JSON) read one membership instead, so
+    a user in thousands of teams does not load them all on every click.
     """
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return None
     session = getattr(request, "session", None)
     wanted = session.get(SESSION_KEY) if session is not None else None
-    mine = teams_of(user)
-    if request.method in ("GET", "HEAD"):
+    wanted = str(wanted) if isinstance(wanted, int | str) and str(wanted).isdigit() else None
+    if request.method in ("GET", "HEAD") and not request.headers.get("HX-Request"):
+        mine = teams_of(user)
         setattr(request, REQUEST_TEAMS, mine)
-    if wanted is not None:
-        found = next((team for team in mine if str(team.pk) == str(wanted)), None)
-        if found is not None:
-            return found
-    if not mine:
-        team = ensure_personal_team(user)
-        team.role = roles.OWNER
+        found = next((team for team in mine if str(team.pk) == wanted), None)
+        if found is None and mine:
+            # The oldest membership of the personal team first, as the query below.
+            found = min(
+                mine, key=lambda team: (not team.personal, team.joined_at, team.membership_pk)
+            )
+    else:
+        row = membership(user, int(wanted)) if wanted is not None else None
+        if row is None:
+            row = (
+                Membership.objects.filter(user=user)
+                .select_related("team")
+                .order_by("-team__personal", "created_at", "pk")
+                .first()
+            )
+        found = None
+        if row is not None:
+            found = row.team
+            found.role = row.role
+    if found is None:
+        found = ensure_personal_team(user)
+        found.role = roles.OWNER
         if hasattr(request, REQUEST_TEAMS):
             delattr(request, REQUEST_TEAMS)
-        return team
-    # The oldest membership of the personal team first, as before teams_of was shared.
-    return min(mine, key=lambda team: (not team.personal, team.joined_at, team.membership_pk))
+    return found
 
 
 # The user's teams (teams_of) read by current_team on a GET, for request_teams.

@@ -54,8 +54,14 @@ def render_contributions(context, point: str) -> SafeString:
             continue
         extra = import_string(item["context"])(request) if "context" in item else {}
         template = context.template.engine.get_template(item["template"])
-        with context.push(extra):
-            html.append((template.render(context),))
+        # Escaped whatever the page around the tag says ({% autoescape off %}), as
+        # render_to_string did: a widget shows other people's names and messages.
+        autoescape, context.autoescape = context.autoescape, True
+        try:
+            with context.push(extra):
+                html.append((template.render(context),))
+        finally:
+            context.autoescape = autoescape
     return format_html_join("\n", "{}", html)
 
 

@@ -452,3 +452,49 @@ def test_contributed_templates_render_in_the_page_context_without_rerunning_proc
 
 def widget_context(request):
     return {"extra": "added"}
+
+
+def test_contributed_templates_escape_even_inside_autoescape_off(settings, installed):
+    """A page that turns autoescape off around the tag does not turn it off for widgets,
+    which show other people's names and messages (render_to_string always escaped)."""
+    settings.TEMPLATES = [
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "OPTIONS": {
+                "loaders": [
+                    (
+                        "django.template.loaders.locmem.Loader",
+                        {
+                            "page.html": "{% load quickscale %}{% autoescape off %}"
+                            '{% render_contributions "widgets" %}{{ raw }}{% endautoescape %}',
+                            "widget.html": "[{{ name }}]",
+                        },
+                    )
+                ],
+            },
+        }
+    ]
+    installed(
+        Manifest(
+            "a",
+            0,
+            contributes={
+                "widgets": [
+                    {
+                        "template": "widget.html",
+                        "context": "quickscale_core.tests.test_extensions.hostile_context",
+                    }
+                ]
+            },
+        )
+    )
+    request = RequestFactory().get("/page/")
+    request.user = VISITOR
+
+    html = render_to_string("page.html", {"raw": "<i>page</i>"}, request=request)
+
+    assert html == "[&lt;b&gt;Mallory&lt;/b&gt;]<i>page</i>"
+
+
+def hostile_context(request):
+    return {"name": "<b>Mallory</b>"}

@@ -64,3 +64,15 @@ def test_each_url_is_looked_up_in_the_manifest_once_per_process(tmp_path, settin
         staticfiles_storage.url("site/missing.css")
     settings.DEBUG = True  # Plain names with DEBUG on, as Django gives them.
     assert staticfiles_storage.url("site/site.css") == "/static/site/site.css"
+
+
+def test_collectstatic_in_the_same_process_forgets_the_urls_it_kept(tmp_path, settings):
+    """A deploy hook or test that collects again in a running process gets the new names."""
+    _collect(tmp_path, settings)
+    before = staticfiles_storage.url("site/site.css")
+    (tmp_path / "static" / "site" / "site.css").write_text("body { color: navy; }\n" * 200)
+
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+    after = staticfiles_storage.url("site/site.css")
+    assert after != before and (settings.STATIC_ROOT / after.removeprefix("/static/")).exists()

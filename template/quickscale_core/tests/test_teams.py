@@ -582,3 +582,31 @@ def test_can_asks_the_users_role_in_that_team(acme, django_user_model, settings)
     assert teams.can(acme.people["owner"], acme, "reports.export")
     assert not teams.can(acme.people["admin"], acme, "reports.export")
     assert not teams.can(outsider, acme, "team.view")
+
+
+@pytest.mark.parametrize("method, headers", [("post", {}), ("get", {"HX-Request": "true"})])
+def test_forms_and_htmx_read_one_membership_not_every_team(acme, method, headers):
+    """Only a full page draws the team switcher: a form post or an htmx request reads the
+    one membership it acts in, so a user in thousands of teams does not load them all on
+    every click (issue 20's review)."""
+    admin = acme.people["admin"]
+    for number in range(3):
+        teams.create_team(admin, f"Side {number}")
+    request = getattr(RequestFactory(), method)("/", headers=headers)
+    request.user = admin
+    request.session = SessionStore()
+    request.session[teams.SESSION_KEY] = acme.pk
+
+    with CaptureQueriesContext(connection) as queries:
+        team = teams.current_team(request)
+
+    assert (team, team.role) == (acme, "admin")
+    memberships = [q["sql"] for q in queries if '"quickscale_core_membership"' in q["sql"]]
+    assert len(memberships) == 1 and "LIMIT 1" in memberships[0], memberships
+    assert not hasattr(request, teams.REQUEST_TEAMS)
+    # Without a team in the session, both ways fall back to the same team.
+    del request.session[teams.SESSION_KEY]
+    page = RequestFactory().get("/")
+    page.user, page.session = admin, request.session
+    personal = teams.ensure_personal_team(admin)
+    assert teams.current_team(request) == teams.current_team(page) == personal
