@@ -136,7 +136,7 @@ def ensure_clean_git_tree(root: Path) -> str:
     if inside != "true":  # the project may be a subfolder of a larger repository
         raise Refused(
             "This project is not a git repository. Updates are three-way merges and need "
-            'history: run `git init && git add -A && git commit -m "Start"` first.'
+            'history: run `git init -b main && git add -A && git commit -m "Start"` first.'
         )
     status = git("status", "--porcelain", root=root)
     if status.strip() == "?? uv.lock":
