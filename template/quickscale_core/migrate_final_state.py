@@ -18,8 +18,9 @@ migration must see the state it was written against); later ones run as written.
 else runs the migrations as written, unchanged: an app partly migrated, a table of the app
 already present, an operation that is not a plain schema change (RunPython, RunSQL,
 SeparateDatabaseAndState, renames, a custom class), another app's migration that needs one
-of the app's earlier states, squashed migrations, database routers, or a plan that goes
-backwards. `migrate --plan` lists the migrations as written: it stops before pre_migrate.
+of the app's earlier states, squashed migrations, database routers, a plan that goes
+backwards, or a database that cannot roll back schema changes. `migrate --plan` lists the
+migrations as written: it stops before pre_migrate.
 tests/project/test_migrate_final_state.py (in QuickScale's repository) compares the schema
 both ways on SQLite and PostgreSQL.
 """
@@ -145,6 +146,9 @@ def final_state_operations(connection, plan, app_label, loader=None) -> dict | s
     rewritten = planned[: cut + 1]
     if len(rewritten) < 2:
         return "one migration: nothing to save"
+    # The tables and the records are one transaction only where DDL can be rolled back.
+    if not connection.features.can_rollback_ddl or not all(m.atomic for m in rewritten):
+        return "the schema changes cannot be one transaction here"
     unusual = {
         type(operation).__name__
         for migration in rewritten
