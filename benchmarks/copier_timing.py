@@ -189,14 +189,23 @@ def build_floor(project: Path, jinja_paths: set[str], root: Path) -> Path:
         dst.parent.mkdir(parents=True, exist_ok=True)
         if path.is_symlink():
             dst.symlink_to(path.readlink())
-        elif rel in jinja_paths:
-            text = path.read_text()
-            if JINJA_SYNTAX.search(text):
-                text = "{% raw %}" + text + "{% endraw %}"
-            dst.write_text(text)
-            shutil.copymode(path, dst)
         else:
-            shutil.copy2(path, dst)
+            write_floor_file(path, dst, templated=rel in jinja_paths)
+    return tagged_floor(repo)
+
+
+def write_floor_file(made: Path, dst: Path, templated: bool) -> None:
+    """`dst` holds the generated file `made` verbatim; a `.jinja` one renders to it as is."""
+    if not templated:
+        shutil.copy2(made, dst)
+        return
+    text = made.read_text()
+    dst.write_text("{% raw %}" + text + "{% endraw %}" if JINJA_SYNTAX.search(text) else text)
+    shutil.copymode(made, dst)
+
+
+def tagged_floor(repo: Path) -> Path:
+    """The floor committed and tagged v0.1.0, packed as a cloned repository is."""
     git(repo, "init", "-q", "-b", "main")
     commit_all(repo, "floor")
     git(repo, "tag", "v0.1.0")
@@ -247,18 +256,9 @@ def build_walk_floor(repo: Path, project: Path, root: Path) -> Path:
             made = project / out
             if not made.is_file():  # excluded: Copier walks it but never reads it
                 dst.write_text("")
-            elif rel.endswith(".jinja"):
-                text = made.read_text()
-                dst.write_text("{% raw %}" + text + "{% endraw %}" if JINJA_SYNTAX.search(text)
-                               else text)  # fmt: skip
-                shutil.copymode(made, dst)
             else:
-                shutil.copy2(made, dst)
-    git(floor, "init", "-q", "-b", "main")
-    commit_all(floor, "walk floor")
-    git(floor, "tag", "v0.1.0")
-    git(floor, "gc", "--quiet")
-    return floor
+                write_floor_file(made, dst, templated=rel.endswith(".jinja"))
+    return tagged_floor(floor)
 
 
 def same_files(one: Path, other: Path) -> bool:

@@ -72,7 +72,6 @@ class RunDeferredSQL(Operation):
     """
 
     reduces_to_sql = True
-    reversible = False
 
     def state_forwards(self, app_label, state):
         pass
@@ -82,7 +81,7 @@ class RunDeferredSQL(Operation):
             schema_editor.execute(schema_editor.deferred_sql.pop(0))
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        raise NotImplementedError("only ever run forwards, on a new database")
+        pass  # The indexes and keys go with their tables, which the operations before drop.
 
     def describe(self):
         return "Run the deferred index and foreign key statements"

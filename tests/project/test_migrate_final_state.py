@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.helpers import render, run, with_requirements
+from tests.support.servers import new_database
 
 # Every table of the database as Django's introspection sees it (columns with type,
 # nullability and default; constraints and indexes by name, with their columns and kind),
@@ -141,12 +142,6 @@ def schema(project: Path, python: Path, env: dict, database_url: str) -> dict:
     return json.loads(output.strip().splitlines()[-1])  # after the shell's own banner
 
 
-def create_postgres_database(python: Path, server_url: str, name: str) -> str:
-    run([python, "-c", "import psycopg, sys; psycopg.connect(sys.argv[1], autocommit=True)"
-         ".execute(sys.argv[2])", server_url, f"CREATE DATABASE {name}"])  # fmt: skip
-    return server_url.rsplit("/", 1)[0] + f"/{name}"
-
-
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_a_new_database_gets_the_tables_the_migrations_build(
     backend, payments_project, project_python, project_env, tmp_path, request
@@ -155,8 +150,7 @@ def test_a_new_database_gets_the_tables_the_migrations_build(
         urls = {kind: f"sqlite:///{tmp_path / kind}.sqlite3" for kind in ("final", "replayed")}
     else:
         server = request.getfixturevalue("postgres_url")
-        urls = {kind: create_postgres_database(project_python, server, f"final_state_{kind}")
-                for kind in ("final", "replayed")}  # fmt: skip
+        urls = {kind: new_database(server, f"final_state_{kind}") for kind in ("final", "replayed")}
 
     final = migrate(payments_project, project_python, project_env, urls["final"], False)
     replayed = migrate(payments_project, project_python, project_env, urls["replayed"], True)

@@ -292,17 +292,21 @@ def test_the_installed_manifests_use_only_known_item_fields():
                 assert set(item) <= ITEM_FIELDS, (manifest.app, point, item)
 
 
-def test_the_template_tags_render_links_and_sections(installed, settings):
+def templates_in_memory(settings, templates: dict[str, str], processors=()) -> None:
+    """Django templates from `templates` (name -> source) only, with these processors."""
     settings.TEMPLATES = [
         {
             "BACKEND": "django.template.backends.django.DjangoTemplates",
             "OPTIONS": {
-                "loaders": [
-                    ("django.template.loaders.locmem.Loader", {"card.html": "card: {{ greeting }}"})
-                ],
+                "context_processors": list(processors),
+                "loaders": [("django.template.loaders.locmem.Loader", templates)],
             },
         }
     ]
+
+
+def test_the_template_tags_render_links_and_sections(installed, settings):
+    templates_in_memory(settings, {"card.html": "card: {{ greeting }}"})
     installed(
         Manifest(
             "a",
@@ -404,27 +408,18 @@ def test_contributed_templates_render_in_the_page_context_without_rerunning_proc
 ):
     """Issue 20: each header widget used to run every context processor again (a tenth of a
     signed-in page); the widgets still see what the processors and the page put in context."""
-    settings.TEMPLATES = [
+    templates_in_memory(
+        settings,
         {
-            "BACKEND": "django.template.backends.django.DjangoTemplates",
-            "OPTIONS": {
-                "context_processors": [
-                    "django.template.context_processors.request",
-                    "quickscale_core.tests.test_extensions.counting_processor",
-                ],
-                "loaders": [
-                    (
-                        "django.template.loaders.locmem.Loader",
-                        {
-                            "page.html": '{% load quickscale %}{% with mood="calm" %}'
-                            '{% render_contributions "widgets" %}{% endwith %}[{{ extra }}]',
-                            "widget.html": "<{{ from_processor }} {{ mood }} {{ extra }}>",
-                        },
-                    )
-                ],
-            },
-        }
-    ]
+            "page.html": '{% load quickscale %}{% with mood="calm" %}'
+            '{% render_contributions "widgets" %}{% endwith %}[{{ extra }}]',
+            "widget.html": "<{{ from_processor }} {{ mood }} {{ extra }}>",
+        },
+        processors=[
+            "django.template.context_processors.request",
+            "quickscale_core.tests.test_extensions.counting_processor",
+        ],
+    )
     installed(
         Manifest(
             "a",
@@ -457,23 +452,14 @@ def widget_context(request):
 def test_contributed_templates_escape_even_inside_autoescape_off(settings, installed):
     """A page that turns autoescape off around the tag does not turn it off for widgets,
     which show other people's names and messages (render_to_string always escaped)."""
-    settings.TEMPLATES = [
+    templates_in_memory(
+        settings,
         {
-            "BACKEND": "django.template.backends.django.DjangoTemplates",
-            "OPTIONS": {
-                "loaders": [
-                    (
-                        "django.template.loaders.locmem.Loader",
-                        {
-                            "page.html": "{% load quickscale %}{% autoescape off %}"
-                            '{% render_contributions "widgets" %}{{ raw }}{% endautoescape %}',
-                            "widget.html": "[{{ name }}]",
-                        },
-                    )
-                ],
-            },
-        }
-    ]
+            "page.html": "{% load quickscale %}{% autoescape off %}"
+            '{% render_contributions "widgets" %}{{ raw }}{% endautoescape %}',
+            "widget.html": "[{{ name }}]",
+        },
+    )
     installed(
         Manifest(
             "a",
